@@ -1,0 +1,39 @@
+export {
+  type CustomRoleGrants,
+  can,
+  canHandle,
+  compileGrants,
+  compileStaffGrants,
+  type Grants,
+  listPermissions,
+  missingPermissions,
+  type RoleRef,
+} from "./compile-grants.js";
+export { defaultMatrix } from "./default-matrix.js";
+export {
+  defineMatrix,
+  type Matrix,
+  type MatrixAction,
+  type MatrixComponent,
+  type MatrixPage,
+  type MatrixRole,
+  type MatrixRoleGrant,
+  type MatrixShape,
+  type PermissionHandle,
+  type PermissionsOf,
+  type RolesOf,
+} from "./define-matrix.js";
+export { type MatrixTable, matrixTables, type RenderMatrixOptions, renderMatrix } from "./render.js";
+export type {
+  ActionOf,
+  ComponentConfig,
+  GrantConfig,
+  MatrixConfig,
+  PageConfig,
+  PageId,
+  Permission,
+  PermissionMap,
+  PermissionMapOf,
+  RoleConfig,
+  RoleIdsOf,
+} from "./types.js";
