@@ -1,0 +1,56 @@
+/**
+ * The pure policies of Gatehouse: functions of `(state, policy, now)` with no I/O and no clock of their
+ * own, usable without the service. Explicit named exports only.
+ */
+
+export type { DeepPartial, GatehousePolicy } from "./gatehouse-policy.js";
+export { type InvitationOptions, normalizeEmail, parseInvitationAddresses } from "./invitation.js";
+export {
+  type AttemptDecision,
+  type AttemptState,
+  decideLoginAttempt,
+  emptyAttemptState,
+  type LockoutPolicy,
+  recordFailedAttempt,
+  recordSuccessfulLogin,
+  releaseAttempt,
+  unlockAttempts,
+  validateLockoutPolicy,
+} from "./lockout.js";
+export {
+  type LoginStageInput,
+  type MfaPolicy,
+  type MfaRequirement,
+  mfaRequirements,
+  nextLoginStage,
+  type SecondFactorKind,
+  secondFactorKinds,
+  validateMfaPolicy,
+} from "./mfa.js";
+export {
+  assertPassword,
+  checkPassword,
+  type PasswordContext,
+  type PasswordPolicy,
+  validatePasswordPolicy,
+} from "./password.js";
+export { definePolicy, presets, validatePolicy } from "./presets.js";
+export {
+  evaluateSession,
+  type SessionEvaluation,
+  type SessionPolicy,
+  type SessionStage,
+  type SessionTimes,
+  sessionExpiresAt,
+  sessionStages,
+  validateSessionPolicy,
+} from "./session.js";
+export {
+  checkTokenExpiry,
+  decideCodeAttempt,
+  type TokenKind,
+  type TokenPolicy,
+  tokenExpiresAt,
+  tokenKinds,
+  validateTokenPolicy,
+} from "./token.js";

@@ -1,0 +1,87 @@
+import type { Issue } from "../errors.js";
+import { checkDuration, checkInteger, checkObject, throwIfConfigurationIssues } from "./config-issues.js";
+
+/** What a one-time token or code is for. */
+export type TokenKind = "password-reset" | "invitation" | "activation" | "sms-code" | "phone-verification";
+
+/** Every token kind. */
+export const tokenKinds: readonly TokenKind[] = Object.freeze([
+  "password-reset",
+  "invitation",
+  "activation",
+  "sms-code",
+  "phone-verification",
+]);
+
+/** How long one-time tokens and codes live; see `presets.enterprise.tokens` for the seed's values. */
+export interface TokenPolicy {
+  /** Lifetime of a password-reset link. */
+  passwordResetTtlMs: number;
+  /** Lifetime of an invitation (its temporary password included). */
+  invitationTtlMs: number;
+  /** Lifetime of an activation link. */
+  activationTtlMs: number;
+  /** Lifetime of an SMS code, for sign-in and for verifying a new 2FA phone alike. */
+  smsCodeTtlMs: number;
+  /**
+   * Wrong SMS codes allowed before codes are refused. The count MUST be kept per user, not per code, and
+   * MUST NOT be reset by sending a new code (otherwise each resend buys fresh guesses); only a successful
+   * second-factor verification resets it.
+   */
+  smsCodeMaxAttempts: number;
+}
+
+/** When a token of `kind` issued at `issuedAt` stops working. */
+export function tokenExpiresAt(kind: TokenKind, policy: TokenPolicy, issuedAt: Date): Date {
+  return new Date(issuedAt.getTime() + tokenTtlMs(kind, policy));
+}
+
+/** Whether a token is still usable at `now`; a 30-minute link is dead at exactly 30:00. */
+export function checkTokenExpiry(expiresAt: Date, now: Date): { kind: "valid" } | { kind: "expired" } {
+  return now.getTime() < expiresAt.getTime() ? { kind: "valid" } : { kind: "expired" };
+}
+
+/**
+ * Whether an SMS code may be checked, given the user's wrong codes so far (kept per user, across resends).
+ * A wrong code is also a lockout failure; this limit caps guessing on top of that.
+ */
+export function decideCodeAttempt(
+  counter: { attempts: number },
+  policy: TokenPolicy,
+): { kind: "check" } | { kind: "refuse"; reason: "too-many-attempts" } {
+  return counter.attempts < policy.smsCodeMaxAttempts
+    ? { kind: "check" }
+    : { kind: "refuse", reason: "too-many-attempts" };
+}
+
+/** Every problem of a token policy, paths relative to the policy. */
+export function tokenPolicyIssues(policy: TokenPolicy): Issue[] {
+  const issues: Issue[] = [];
+  if (!checkObject(issues, [], policy)) return issues;
+  checkDuration(issues, ["passwordResetTtlMs"], policy.passwordResetTtlMs);
+  checkDuration(issues, ["invitationTtlMs"], policy.invitationTtlMs);
+  checkDuration(issues, ["activationTtlMs"], policy.activationTtlMs);
+  checkDuration(issues, ["smsCodeTtlMs"], policy.smsCodeTtlMs);
+  checkInteger(issues, ["smsCodeMaxAttempts"], policy.smsCodeMaxAttempts, 1);
+  return issues;
+}
+
+/** Throws a `CONFIGURATION` error listing every problem of a token policy. */
+export function validateTokenPolicy(policy: TokenPolicy): void {
+  throwIfConfigurationIssues("token policy", tokenPolicyIssues(policy));
+}
+
+/** The lifetime of one kind; a code to verify a new 2FA phone is an SMS code like any other. */
+function tokenTtlMs(kind: TokenKind, policy: TokenPolicy): number {
+  switch (kind) {
+    case "password-reset":
+      return policy.passwordResetTtlMs;
+    case "invitation":
+      return policy.invitationTtlMs;
+    case "activation":
+      return policy.activationTtlMs;
+    case "sms-code":
+    case "phone-verification":
+      return policy.smsCodeTtlMs;
+  }
+}
