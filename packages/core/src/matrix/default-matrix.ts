@@ -170,7 +170,18 @@ export const defaultMatrix = defineMatrix({
       pages: {
         "user-management": {
           label: "User Management",
-          actions: ["view", "invite", "edit", "delete", "reset-password"],
+          // Beyond the seed's words: the audit log, lifting a lock (where the policy allows one) and the
+          // organization's security settings (where its members set them) belong to "All" alone.
+          actions: [
+            "view",
+            "invite",
+            "edit",
+            "delete",
+            "reset-password",
+            "view-audit",
+            "unlock",
+            "configure",
+          ],
         },
         "application-roles": { label: "Application Roles", actions: crud },
       },
@@ -209,4 +220,45 @@ export const defaultMatrix = defineMatrix({
   personal: {
     profile: { label: "Your Account", actions: ["view", "edit"] },
   },
+});
+
+/**
+ * The matrix of seed 003 (a team): one role, and every member may add, edit and remove users and reset
+ * passwords ("All users who sign in to your team account are able to add or remove existing users, reset
+ * passwords, and edit accounts"). Its page ids match `defaultMatrix`'s Platform Management pages, so the
+ * service's default flow permissions apply to both.
+ */
+export const teamMatrix = defineMatrix({
+  components: {
+    platform: {
+      label: "Settings",
+      description: "Every member of the team manages its users.",
+      pages: {
+        "user-management": {
+          label: "User Management",
+          actions: [
+            "view",
+            "invite",
+            "edit",
+            "delete",
+            "reset-password",
+            "view-audit",
+            "unlock",
+            "configure",
+          ],
+        },
+        "application-roles": { label: "Application Roles", actions: ["view", "create", "edit", "delete"] },
+      },
+      roles: {
+        member: {
+          label: "Member",
+          grants: {
+            "user-management": "all",
+            "application-roles": { label: "View only", actions: ["view"] },
+          },
+        },
+      },
+    },
+  },
+  personal: { profile: { label: "Your Account", actions: ["view", "edit"] } },
 });

@@ -9,7 +9,7 @@ export {
   missingPermissions,
   type RoleRef,
 } from "./compile-grants.js";
-export { defaultMatrix } from "./default-matrix.js";
+export { defaultMatrix, teamMatrix } from "./default-matrix.js";
 export {
   defineMatrix,
   type Matrix,

@@ -124,6 +124,9 @@ describe("compileGrants", () => {
       { page: "platform.user-management", action: "invite" },
       { page: "platform.user-management", action: "delete" },
       { page: "platform.user-management", action: "reset-password" },
+      { page: "platform.user-management", action: "view-audit" },
+      { page: "platform.user-management", action: "unlock" },
+      { page: "platform.user-management", action: "configure" },
       { page: "platform.application-roles", action: "create" },
       { page: "platform.application-roles", action: "delete" },
     ]);

@@ -1,0 +1,109 @@
+import { GatehouseError } from "../errors.js";
+import type { AttemptState, LockoutPolicy } from "../policy/lockout.js";
+import {
+  decideLoginAttempt,
+  recordFailedAttempt,
+  recordSuccessfulLogin,
+  releaseAttempt,
+} from "../policy/lockout.js";
+import type { AttemptRepository } from "../store/store.js";
+import type { ServiceContext } from "./context.js";
+
+const MAX_CAS_ROUNDS = 200;
+
+/**
+ * Reads, decides and writes back one attempt state with compare-and-set, retrying on a lost race: the
+ * policy runs here, once, for every adapter, and the store only has to offer an atomic CAS.
+ */
+export async function updateAttemptState<T>(
+  repo: AttemptRepository,
+  key: string,
+  expiresAt: (next: AttemptState) => Date,
+  decide: (state: AttemptState) => { next: AttemptState; result: T },
+): Promise<T> {
+  for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+    const { state, version } = await repo.get(key);
+    const { next, result } = decide(state);
+    if (next === state) return result;
+    if (await repo.compareAndSet(key, version, next, expiresAt(next))) return result;
+  }
+  throw new GatehouseError("RATE_LIMITED", "Too many simultaneous attempts; try again in a moment.");
+}
+
+/** The outcome of reserving an attempt: go on and check the secret, or the error to answer with. */
+export type Reservation = { kind: "verify" } | { kind: "refused"; error: GatehouseError };
+
+/** The attempt-state operations of the sign-in flows, bound to one key and one lockout policy. */
+export interface AttemptGate {
+  /** Reserves an attempt before any secret is checked (count it provisionally). */
+  reserve(): Promise<Reservation>;
+  /** Settles the reservation as a failure; resolves the lock instant when this failure locked the account. */
+  fail(): Promise<Date | null>;
+  /** Settles the reservation as a success: the counter resets (a lock, if any, stays). */
+  succeed(): Promise<void>;
+  /** Settles the reservation with no outcome (the password was right; the second factor is still to come). */
+  release(): Promise<void>;
+}
+
+/** The key of the sign-in attempt state of an address: the normalised e-mail, registered or not. */
+export function loginAttemptKey(normalizedEmail: string): string {
+  return `login:${normalizedEmail}`;
+}
+
+/** Binds the attempt-state operations to a key and a policy. */
+export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPolicy): AttemptGate {
+  const repo = ctx.store.attempts;
+  const expiresAt = (next: AttemptState): Date => {
+    const base = Math.max(ctx.clock.now().getTime(), next.lockedUntil?.getTime() ?? 0);
+    return new Date(base + ctx.attemptRetentionMs);
+  };
+  const settle = (fn: (state: AttemptState, now: Date) => AttemptState) =>
+    updateAttemptState(repo, key, expiresAt, (state) => ({
+      next: fn(state, ctx.clock.now()),
+      result: undefined,
+    }));
+
+  return {
+    reserve: () =>
+      updateAttemptState(repo, key, expiresAt, (state) => {
+        const decision = decideLoginAttempt(state, policy, ctx.clock.now());
+        if (decision.kind === "verify")
+          return { next: decision.next, result: { kind: "verify" } as Reservation };
+        return { next: decision.next, result: { kind: "refused", error: refusal(decision, policy) } };
+      }),
+    fail: () =>
+      updateAttemptState(repo, key, expiresAt, (state) => {
+        const { next, lockedUntil } = recordFailedAttempt(state, policy, ctx.clock.now());
+        return { next, result: lockedUntil };
+      }),
+    succeed: () => settle((state, now) => recordSuccessfulLogin(state, policy, now)),
+    release: () => settle((state, now) => releaseAttempt(state, now)),
+  };
+}
+
+/** The error a refused attempt answers with: "locked" only where the policy reveals it. */
+export function lockedError(lockedUntil: Date, policy: LockoutPolicy): GatehouseError {
+  if (!policy.revealLocked) return invalidCredentials();
+  return new GatehouseError(
+    "ACCOUNT_LOCKED",
+    `Too many failed attempts: try again after ${lockedUntil.toISOString()}.`,
+    {
+      retryAt: lockedUntil,
+    },
+  );
+}
+
+/** The one answer to a wrong address, a wrong password or a disabled account alike. */
+export function invalidCredentials(): GatehouseError {
+  return new GatehouseError("INVALID_CREDENTIALS", "The e-mail address or the password is not correct.");
+}
+
+function refusal(
+  decision: Exclude<ReturnType<typeof decideLoginAttempt>, { kind: "verify" }>,
+  policy: LockoutPolicy,
+): GatehouseError {
+  if (decision.reason === "locked") return lockedError(decision.lockedUntil, policy);
+  return new GatehouseError("RATE_LIMITED", "Too many attempts at once: wait a moment and try again.", {
+    retryAt: decision.retryAt,
+  });
+}

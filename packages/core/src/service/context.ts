@@ -1,0 +1,178 @@
+import { type Clock, systemClock } from "../clock.js";
+import { type KeyRing, parseKeyRing } from "../crypto/key-ring.js";
+import { createArgon2Hasher, type PasswordHasher } from "../crypto/passwords.js";
+import { createSecretBox, type SecretBox } from "../crypto/secret-box.js";
+import { generateId } from "../crypto/tokens.js";
+import { GatehouseError } from "../errors.js";
+import { defaultMatrix } from "../matrix/default-matrix.js";
+import type { MatrixShape } from "../matrix/define-matrix.js";
+import type { Mailer, MailMessage, SmsMessage, SmsSender } from "../messages/messages.js";
+import { defaultMailTemplates, type MailTemplates, renderSms, textToHtml } from "../messages/templates.js";
+import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
+import { presets, validatePolicy } from "../policy/presets.js";
+import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
+import type { DurableRepositories, Store } from "../store/store.js";
+import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
+
+/** Where the links in e-mails point: the host's pages that take a token. */
+export interface LinkBuilders {
+  /** The sign-in page, named in invitation e-mails. */
+  login: () => string;
+  activation: (token: string) => string;
+  passwordReset: (token: string) => string;
+}
+
+/** The options of {@link createGatehouse}. */
+export interface GatehouseOptions {
+  store: Store;
+  mailer: Mailer;
+  /** Required when an organization's policy offers SMS codes. */
+  sms?: SmsSender;
+  /** @default defaultMatrix */
+  matrix?: MatrixShape;
+  /**
+   * The installation's policy: its lockout rules apply to every sign-in (an unknown address must lock exactly
+   * like a registered one, before anyone knows its organization), and it is the default for new organizations.
+   * @default presets.enterprise
+   */
+  policy?: GatehousePolicy;
+  /** The policy of each preset an organization may name. @default presets */
+  presets?: Partial<Record<PresetName, GatehousePolicy>>;
+  /** The AES-256-GCM key ring sealing TOTP secrets and recovery codes: `{ current: "id:base64key" }`. */
+  secrets: KeyRing | { current: string; previous?: string[] };
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default argon2id with OWASP's parameters */
+  hasher?: PasswordHasher;
+  /** Which matrix permission each flow requires. @default the Platform Management pages of `defaultMatrix` */
+  permissions?: Partial<FlowPermissions>;
+  /** The base URL of the host app (links are `${baseUrl}/activate?token=…`), or one builder per link. */
+  links?: string | LinkBuilders;
+  /** Replaces any of the e-mail templates. */
+  templates?: Partial<MailTemplates>;
+  /** The issuer shown in authenticator apps. @default "Gatehouse" */
+  issuer?: string;
+  /** How long an unused attempt record is kept; the counter never decays before. @default 400 days */
+  attemptRetentionMs?: number;
+  /** Told of every message that could not be delivered (the flows report it too). */
+  onDeliveryError?: (error: unknown, message: MailMessage | SmsMessage) => void;
+}
+
+/** Everything a use case needs, resolved once by `createGatehouse`. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly matrix: MatrixShape;
+  readonly policy: GatehousePolicy;
+  readonly box: SecretBox;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly permissions: FlowPermissions;
+  readonly links: LinkBuilders;
+  readonly issuer: string;
+  readonly attemptRetentionMs: number;
+  policyOf(organization: OrganizationRecord): GatehousePolicy;
+  /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
+  sendMail(message: MailMessage): Promise<boolean>;
+  /** Sends a code by SMS; resolves whether it was accepted, never rejects. */
+  sendSms(message: SmsMessage): Promise<boolean>;
+  /** Appends audit entries, stamped with ids and the time. */
+  audit(repos: DurableRepositories, entries: readonly AuditEntryInput[]): Promise<void>;
+}
+
+/** An audit entry before it is stamped. */
+export interface AuditEntryInput {
+  readonly organizationId: string;
+  readonly action: string;
+  readonly actor: AuditActor;
+  readonly subjectUserId?: string | null;
+  readonly subjectEmail?: string | null;
+  readonly details?: Record<string, unknown>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Resolves and validates the options; a misconfiguration throws `CONFIGURATION` at once. */
+export function createContext(options: GatehouseOptions): ServiceContext {
+  const policy = options.policy ?? presets.enterprise;
+  validatePolicy(policy);
+  const presetPolicies = { ...presets, ...options.presets };
+  for (const preset of Object.values(presetPolicies)) validatePolicy(preset);
+  const ring =
+    typeof options.secrets.current === "string"
+      ? parseKeyRing(options.secrets as { current: string; previous?: string[] })
+      : (options.secrets as KeyRing);
+  const templates = { ...defaultMailTemplates, ...options.templates } as MailTemplates;
+  const clock = options.clock ?? systemClock;
+  const report = options.onDeliveryError ?? (() => {});
+
+  const context: ServiceContext = {
+    store: options.store,
+    matrix: options.matrix ?? defaultMatrix,
+    policy,
+    box: createSecretBox(ring),
+    hasher: options.hasher ?? createArgon2Hasher(),
+    clock,
+    permissions: { ...defaultFlowPermissions, ...options.permissions },
+    links: resolveLinks(options.links),
+    issuer: options.issuer ?? "Gatehouse",
+    attemptRetentionMs: options.attemptRetentionMs ?? 400 * DAY_MS,
+    policyOf: (organization) => presetPolicies[organization.settings.preset] ?? policy,
+    async sendMail(message) {
+      const render = templates[message.kind] as (m: MailMessage) => {
+        subject: string;
+        text: string;
+        html?: string;
+      };
+      try {
+        const content = render(message);
+        const html = content.html ?? textToHtml(content.text);
+        await options.mailer.send({
+          to: message.to,
+          subject: content.subject,
+          text: content.text,
+          html,
+          message,
+        });
+        return true;
+      } catch (error) {
+        report(error, message);
+        return false;
+      }
+    },
+    async sendSms(message) {
+      try {
+        if (!options.sms) throw new GatehouseError("CONFIGURATION", "No SMS sender is configured.");
+        await options.sms.send({ ...message, text: renderSms(message) });
+        return true;
+      } catch (error) {
+        report(error, message);
+        return false;
+      }
+    },
+    async audit(repos, entries) {
+      const at = clock.now();
+      const records: AuditRecord[] = entries.map((entry) => ({
+        id: generateId("aud"),
+        organizationId: entry.organizationId,
+        at,
+        action: entry.action,
+        actor: entry.actor,
+        subjectUserId: entry.subjectUserId ?? null,
+        subjectEmail: entry.subjectEmail ?? null,
+        details: entry.details ?? {},
+      }));
+      if (records.length > 0) await repos.audit.append(records);
+    },
+  };
+  return context;
+}
+
+function resolveLinks(links: GatehouseOptions["links"]): LinkBuilders {
+  if (typeof links === "object") return links;
+  const base = (links ?? "http://localhost:3000").replace(/\/+$/, "");
+  return {
+    login: () => `${base}/login`,
+    activation: (token) => `${base}/activate?token=${encodeURIComponent(token)}`,
+    passwordReset: (token) => `${base}/reset-password?token=${encodeURIComponent(token)}`,
+  };
+}

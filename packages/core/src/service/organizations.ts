@@ -1,0 +1,109 @@
+import { generateId } from "../crypto/tokens.js";
+import { GatehouseError } from "../errors.js";
+import type { OrganizationRecord, OrganizationSettings } from "../store/records.js";
+import { type Actor, authorize, resolveActor } from "./actor.js";
+import type { ServiceContext } from "./context.js";
+import { findOrganizationFor } from "./guards.js";
+import { parseInput, schemas } from "./schemas.js";
+
+/** Creates an organization (staff or system only), its settings defaulting to its preset's. */
+export async function createOrganization(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: {
+    name: string;
+    preset?: "enterprise" | "team";
+    mfa?: OrganizationSettings["mfa"];
+    authMode?: "password" | "sso";
+    provisioning?: OrganizationSettings["provisioning"];
+  },
+): Promise<OrganizationRecord> {
+  const parsed = parseInput(schemas.createOrganization, input);
+  if (actor.kind === "member")
+    throw new GatehouseError("FORBIDDEN", "Only platform staff or the system create organizations.");
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const preset = parsed.preset ?? "enterprise";
+  const now = ctx.clock.now();
+  const draft: OrganizationRecord = {
+    id: generateId("org"),
+    name: parsed.name,
+    settings: { mfa: "off", authMode: "password", provisioning: "invite", preset },
+    createdAt: now,
+    updatedAt: now,
+  };
+  const policy = ctx.policyOf(draft);
+  const organization: OrganizationRecord = {
+    ...draft,
+    settings: {
+      preset,
+      mfa: parsed.mfa ?? policy.mfa.defaultRequirement,
+      authMode: parsed.authMode ?? policy.authMode,
+      provisioning: parsed.provisioning ?? policy.provisioning,
+    },
+  };
+  await ctx.store.transaction(async (tx) => {
+    await tx.organizations.create(organization);
+    await ctx.audit(tx, [
+      {
+        organizationId: organization.id,
+        action: "organization.created",
+        actor: resolved.audit,
+        details: { settings: organization.settings },
+      },
+    ]);
+  });
+  return organization;
+}
+
+/** An organization, for its members and for staff. */
+export async function getOrganization(
+  ctx: ServiceContext,
+  actor: Actor,
+  organizationId: string,
+): Promise<OrganizationRecord> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  return findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
+}
+
+/**
+ * Changes an organization's settings. The MFA requirement is set by whom the preset says (enterprise: platform
+ * staff, the "super admin"; team: nobody, it is always required); provisioning and sign-in mode by staff or the
+ * system. Sessions already open are not cut when MFA becomes required: users enrol at their next sign-in.
+ */
+export async function updateOrganizationSettings(
+  ctx: ServiceContext,
+  actor: Actor,
+  organizationId: string,
+  input: Partial<Pick<OrganizationSettings, "mfa" | "authMode" | "provisioning">>,
+): Promise<OrganizationRecord> {
+  const changes = parseInput(schemas.updateOrganizationSettings, input);
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const organization = await findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
+  const policy = ctx.policyOf(organization);
+  if (changes.mfa !== undefined && changes.mfa !== organization.settings.mfa) {
+    const who = policy.mfa.whoSetsRequirement;
+    if (who === "nobody")
+      throw new GatehouseError("NOT_SUPPORTED", "This organization's MFA requirement is fixed by its plan.");
+    if (who === "staff" && actor.kind === "member") {
+      throw new GatehouseError("FORBIDDEN", "Multi-factor authentication is turned on by platform staff.");
+    }
+    if (who === "member-admin") authorize(resolved, organization.id, ctx.permissions.configureOrganization);
+  }
+  if ((changes.authMode !== undefined || changes.provisioning !== undefined) && actor.kind === "member") {
+    throw new GatehouseError("FORBIDDEN", "Sign-in mode and provisioning are set by platform staff.");
+  }
+  const settings = { ...organization.settings, ...changes };
+  return ctx.store.transaction(async (tx) => {
+    const updated = await tx.organizations.update(organization.id, { settings, updatedAt: ctx.clock.now() });
+    if (!updated) throw new GatehouseError("NOT_FOUND", "No such organization.");
+    await ctx.audit(tx, [
+      {
+        organizationId: organization.id,
+        action: "organization.settings-changed",
+        actor: resolved.audit,
+        details: { from: organization.settings, to: settings },
+      },
+    ]);
+    return updated;
+  });
+}

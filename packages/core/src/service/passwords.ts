@@ -1,0 +1,162 @@
+import { generateToken, hashToken } from "../crypto/tokens.js";
+import { GatehouseError } from "../errors.js";
+import { normalizeEmail } from "../policy/invitation.js";
+import { nextLoginStage } from "../policy/mfa.js";
+import { tokenExpiresAt } from "../policy/token.js";
+import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
+import { type Actor, authorize, resolveActor } from "./actor.js";
+import type { ServiceContext } from "./context.js";
+import { assertNotSuperior, findUserFor } from "./guards.js";
+import { auditLogin, selfActor } from "./login.js";
+import { confirmPassword } from "./mfa.js";
+import { assertPasswordAllowed } from "./provisioning.js";
+import { parseInput, schemas } from "./schemas.js";
+import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
+import { enrolledFactors } from "./views.js";
+
+/**
+ * Sets a new password from a session: at the `password-change` stage (the temporary password of an
+ * invitation) or signed in (the current password is asked again). Every other session of the user ends; this
+ * one continues under a new token.
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  sessionToken: string,
+  input: { currentPassword?: string; newPassword: string },
+): Promise<IssuedSession> {
+  const { currentPassword, newPassword } = parseInput(schemas.changePassword, input);
+  const valid = await requireSession(ctx, sessionToken, ["password-change", "authenticated"]);
+  const { user, organization, policy } = valid;
+  if (valid.session.stage === "authenticated") await confirmPassword(ctx, user, currentPassword);
+  assertPasswordAllowed(policy.password, newPassword, user);
+  const now = ctx.clock.now();
+  const updated = await ctx.store.users.update(user.id, {
+    passwordHash: await ctx.hasher.hash(newPassword),
+    temporaryPasswordHash: null,
+    temporaryPasswordExpiresAt: null,
+    passwordChangeRequired: false,
+    status: "active",
+    updatedAt: now,
+  });
+  if (!updated) throw new GatehouseError("NOT_FOUND", "No such user.");
+  await ctx.store.sessions.deleteByUser(user.id);
+  if (user.status === "invited") await auditLogin(ctx, updated, "user.activated", {});
+  await auditLogin(ctx, updated, "password.changed", {});
+  const stage = nextLoginStage({
+    passwordChangeRequired: false,
+    requirement: organization.settings.mfa,
+    enrolledFactors: enrolledFactors(updated),
+    secondFactorVerified: valid.session.secondFactorVerified,
+  });
+  return issueSession(ctx, updated, policy, stage, {
+    secondFactorVerified: valid.session.secondFactorVerified,
+  });
+}
+
+/**
+ * "Forgot password": e-mails a reset link when the address belongs to a user of a password organization, and
+ * answers the same whatever the address: nothing in the result tells a registered address from another.
+ */
+export async function requestPasswordReset(ctx: ServiceContext, input: { email: string }): Promise<void> {
+  const { email } = parseInput(schemas.email, input);
+  const user = await ctx.store.users.findByEmail(normalizeEmail(email));
+  if (!user) return;
+  const organization = await ctx.store.organizations.findById(user.organizationId);
+  if (organization?.settings.authMode !== "password") return;
+  await issueResetLink(ctx, user, organization, selfActor(user));
+}
+
+/** An administrator sends a user a reset link. SSO organizations have no password reset: a clear error. */
+export async function issuePasswordReset(
+  ctx: ServiceContext,
+  actor: Actor,
+  userId: string,
+): Promise<{ delivered: boolean }> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const user = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  authorize(resolved, user.organizationId, ctx.permissions.resetPasswords);
+  await assertNotSuperior(ctx, ctx.store, resolved, user);
+  const organization = await ctx.store.organizations.findById(user.organizationId);
+  if (!organization) throw new GatehouseError("NOT_FOUND", "No such user.");
+  if (organization.settings.authMode !== "password") {
+    throw new GatehouseError(
+      "NOT_SUPPORTED",
+      "This organization signs in through SSO: passwords are reset by its identity provider.",
+    );
+  }
+  return { delivered: await issueResetLink(ctx, user, organization, resolved.audit) };
+}
+
+async function issueResetLink(
+  ctx: ServiceContext,
+  user: UserRecord,
+  organization: OrganizationRecord,
+  actor: AuditActor,
+): Promise<boolean> {
+  const policy = ctx.policyOf(organization);
+  const now = ctx.clock.now();
+  const token = generateToken();
+  const expiresAt = tokenExpiresAt("password-reset", policy.tokens, now);
+  // Asking again sends a new link and the older ones stop working.
+  await ctx.store.tokens.deleteByUser(user.id, "password-reset");
+  await ctx.store.tokens.create({
+    hash: hashToken(token),
+    kind: "password-reset",
+    userId: user.id,
+    organizationId: user.organizationId,
+    createdAt: now,
+    expiresAt,
+    data: {},
+  });
+  await ctx.audit(ctx.store, [
+    {
+      organizationId: user.organizationId,
+      action: "password-reset.requested",
+      actor,
+      subjectUserId: user.id,
+      subjectEmail: user.email,
+    },
+  ]);
+  return ctx.sendMail({
+    kind: "password-reset",
+    to: user.email,
+    resetUrl: ctx.links.passwordReset(token),
+    expiresAt,
+  });
+}
+
+/**
+ * Sets a new password from a reset link (single use, 30 minutes in the presets). It ends every session, never
+ * signs the user in (their second factor still stands at the next sign-in) and does not lift a lockout.
+ */
+export async function resetPassword(
+  ctx: ServiceContext,
+  input: { token: string; password: string },
+): Promise<void> {
+  const { token, password } = parseInput(schemas.tokenAndPassword, input);
+  const now = ctx.clock.now();
+  const hash = hashToken(token);
+  const pending = await ctx.store.tokens.find(hash, "password-reset", now);
+  const user = pending ? await ctx.store.users.findById(pending.userId) : null;
+  const organization = user ? await ctx.store.organizations.findById(user.organizationId) : null;
+  if (!pending || !user || !organization) throw invalidLink();
+  assertPasswordAllowed(ctx.policyOf(organization).password, password, user);
+  if (!(await ctx.store.tokens.consume(hash, "password-reset", now))) throw invalidLink();
+  const updated = await ctx.store.users.update(user.id, {
+    passwordHash: await ctx.hasher.hash(password),
+    temporaryPasswordHash: null,
+    temporaryPasswordExpiresAt: null,
+    passwordChangeRequired: false,
+    status: "active",
+    updatedAt: now,
+  });
+  await ctx.store.sessions.deleteByUser(user.id);
+  await auditLogin(ctx, updated ?? user, "password-reset.completed", {});
+}
+
+function invalidLink(): GatehouseError {
+  return new GatehouseError(
+    "TOKEN_INVALID",
+    "This reset link is invalid, was already used or has expired: ask for a new one.",
+  );
+}

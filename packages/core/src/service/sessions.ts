@@ -1,0 +1,110 @@
+import { generateToken, hashToken } from "../crypto/tokens.js";
+import { GatehouseError } from "../errors.js";
+import type { Grants } from "../matrix/compile-grants.js";
+import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
+import type { SessionStage } from "../policy/session.js";
+import { evaluateSession, sessionExpiresAt } from "../policy/session.js";
+import type { OrganizationRecord, SessionRecord, UserRecord } from "../store/records.js";
+import { compileUserGrants } from "./actor.js";
+import type { ServiceContext } from "./context.js";
+
+/** A session handed to the caller: the token goes to the browser; only its hash is stored. */
+export interface IssuedSession {
+  /** 256 random bits, base64url: the cookie value. Shown once. */
+  readonly token: string;
+  readonly stage: SessionStage;
+  readonly expiresAt: Date;
+}
+
+/** A validated session with its user and grants. */
+export interface ValidSession {
+  readonly session: SessionRecord;
+  readonly user: UserRecord;
+  readonly organization: OrganizationRecord;
+  readonly policy: GatehousePolicy;
+  /** The user's compiled grants; only meaningful when the stage is `authenticated`. */
+  readonly grants: Grants;
+  /** The deadline after this request's activity, for a cookie's Max-Age. */
+  readonly expiresAt: Date;
+}
+
+/**
+ * Creates a session with a fresh token. A stage change passes the session it replaces: that one is deleted
+ * (a new token at every stage change, so no token survives a privilege change: no fixation), and the
+ * sign-in time carries over so the absolute lifetime counts from the sign-in.
+ */
+export async function issueSession(
+  ctx: ServiceContext,
+  user: UserRecord,
+  policy: GatehousePolicy,
+  stage: SessionStage,
+  options: { secondFactorVerified: boolean; replaces?: SessionRecord },
+): Promise<IssuedSession> {
+  const now = ctx.clock.now();
+  const token = generateToken();
+  const createdAt = options.replaces?.createdAt ?? now;
+  const expiresAt = sessionExpiresAt({ stage, createdAt, lastActiveAt: now }, policy.session);
+  const record: SessionRecord = {
+    tokenHash: hashToken(token),
+    userId: user.id,
+    organizationId: user.organizationId,
+    stage,
+    secondFactorVerified: options.secondFactorVerified,
+    createdAt,
+    lastActiveAt: now,
+    expiresAt,
+  };
+  await ctx.store.sessions.create(record);
+  if (options.replaces) await ctx.store.sessions.delete(options.replaces.tokenHash);
+  return { token, stage, expiresAt };
+}
+
+/**
+ * Finds and judges the session of a token: idle and absolute expiry, the user and organization still there.
+ * Activity is written back only when the throttle allows. Resolves `null` for anything not valid.
+ */
+export async function loadSession(ctx: ServiceContext, token: string): Promise<ValidSession | null> {
+  if (typeof token !== "string" || token.length === 0 || token.length > 200) return null;
+  const now = ctx.clock.now();
+  const tokenHash = hashToken(token);
+  const session = await ctx.store.sessions.find(tokenHash, now);
+  if (!session) return null;
+  const [user, organization] = await Promise.all([
+    ctx.store.users.findById(session.userId),
+    ctx.store.organizations.findById(session.organizationId),
+  ]);
+  if (!user || !organization || user.organizationId !== organization.id) {
+    await ctx.store.sessions.delete(tokenHash);
+    return null;
+  }
+  const policy = ctx.policyOf(organization);
+  const verdict = evaluateSession(session, policy.session, now);
+  if (verdict.kind === "expired") {
+    await ctx.store.sessions.delete(tokenHash);
+    return null;
+  }
+  if (verdict.touch) await ctx.store.sessions.touch(tokenHash, now, verdict.expiresAt);
+  const grants = await compileUserGrants(ctx, ctx.store, user);
+  return { session, user, organization, policy, grants, expiresAt: verdict.expiresAt };
+}
+
+/** Loads a session that must be in one of `stages`, else UNAUTHENTICATED. */
+export async function requireSession(
+  ctx: ServiceContext,
+  token: string,
+  stages: readonly SessionStage[],
+): Promise<ValidSession> {
+  const valid = await loadSession(ctx, token);
+  if (!valid)
+    throw new GatehouseError("UNAUTHENTICATED", "Sign in first: the session is missing or has expired.");
+  if (!stages.includes(valid.session.stage)) {
+    throw new GatehouseError(
+      "UNAUTHENTICATED",
+      `This step is not available at the "${valid.session.stage}" stage.`,
+      {
+        stage: valid.session.stage,
+      },
+    );
+  }
+  return valid;
+}

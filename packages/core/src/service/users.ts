@@ -1,0 +1,248 @@
+import { GatehouseError } from "../errors.js";
+import { normalizeEmail, parseInvitationAddresses } from "../policy/invitation.js";
+import { unlockAttempts } from "../policy/lockout.js";
+import type { AuditActor, Page, UserPatch, UserRecord } from "../store/records.js";
+import { type Actor, assertNoEscalation, authorize, holds, resolveActor } from "./actor.js";
+import { loginAttemptKey, updateAttemptState } from "./attempts.js";
+import type { AuditEntryInput, ServiceContext } from "./context.js";
+import { assertKeepsAnAdministrator, assertNotSuperior, compileRoleIds, findUserFor } from "./guards.js";
+import { parseInput, schemas } from "./schemas.js";
+import { toUser, type User } from "./views.js";
+
+/** Lists an organization's users by e-mail, optionally searching e-mail or name prefixes, a page at a time. */
+export async function listUsers(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: { organizationId: string; search?: string; cursor?: string | null; limit?: number },
+): Promise<Page<User>> {
+  const query = parseInput(schemas.listUsers, input);
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  authorize(resolved, query.organizationId, ctx.permissions.viewUsers);
+  const page = await ctx.store.users.list({
+    organizationId: query.organizationId,
+    search: query.search ? query.search.toLowerCase() : undefined,
+    cursor: query.cursor ?? null,
+    limit: query.limit ?? 50,
+  });
+  return { items: page.items.map(toUser), nextCursor: page.nextCursor };
+}
+
+/** One user: a member sees users of their own organization with the view permission, and always themselves. */
+export async function getUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<User> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const user = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  if (resolved.user?.id !== user.id) authorize(resolved, user.organizationId, ctx.permissions.viewUsers);
+  return toUser(user);
+}
+
+/** The fields of a user that `updateUser` may change. */
+export interface UserChanges {
+  name?: string;
+  phone?: string | null;
+  email?: string;
+  roles?: string[];
+}
+
+/**
+ * Edits a user: name and profile phone (a user may edit their own), e-mail (per the `emailChange` policy:
+ * allowed with every session ended, or forbidden) and roles (never beyond what the actor holds, never leaving
+ * the organization without someone who can manage users).
+ */
+export async function updateUser(
+  ctx: ServiceContext,
+  actor: Actor,
+  userId: string,
+  input: UserChanges,
+): Promise<User> {
+  const changes = parseInput(schemas.updateUser, input);
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const organization = await ctx.store.organizations.findById(target.organizationId);
+  if (!organization) throw new GatehouseError("NOT_FOUND", "No such user.");
+  const policy = ctx.policyOf(organization);
+  const self = resolved.user?.id === target.id;
+  const profileOnly = changes.email === undefined && changes.roles === undefined;
+  if (!(self && profileOnly)) authorize(resolved, target.organizationId, ctx.permissions.editUsers);
+  const targetGrants = await assertNotSuperior(ctx, ctx.store, resolved, target);
+
+  const patch: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {};
+  const changed: string[] = [];
+  if (changes.name !== undefined && changes.name !== target.name) {
+    patch.name = changes.name;
+    changed.push("name");
+  }
+  if (changes.phone !== undefined && changes.phone !== target.phone) {
+    patch.phone = changes.phone;
+    changed.push("phone");
+  }
+  let newEmail: string | null = null;
+  if (changes.email !== undefined) {
+    const [email] = parseInvitationAddresses(changes.email, { maxAddresses: 1 });
+    if (email && email !== target.email) {
+      if (policy.emailChange === "forbidden") {
+        throw new GatehouseError(
+          "NOT_SUPPORTED",
+          "An e-mail address cannot change: remove the user and add them again.",
+          {
+            issues: [
+              {
+                path: ["email"],
+                reason: "email-change-forbidden",
+                message: "To change an e-mail address, delete the account and add a new one.",
+              },
+            ],
+          },
+        );
+      }
+      newEmail = email;
+      patch.email = email;
+      changed.push("email");
+    }
+  }
+  let rolesChanged = false;
+  if (changes.roles !== undefined && !sameSet(changes.roles, target.roles)) {
+    const wanted = await compileRoleIds(ctx, ctx.store, target.organizationId, changes.roles);
+    assertNoEscalation(resolved, wanted, "assign these roles");
+    patch.roles = [...new Set(changes.roles)];
+    rolesChanged = true;
+    changed.push("roles");
+  }
+  if (changed.length === 0) return toUser(target);
+  patch.updatedAt = ctx.clock.now();
+
+  const updated = await ctx.store.transaction(async (tx) => {
+    if (rolesChanged && holds(targetGrants, ctx.permissions.manageUsers)) {
+      await tx.organizations.lock(target.organizationId);
+      const after = await compileRoleIds(ctx, tx, target.organizationId, patch.roles as string[]);
+      if (!holds(after, ctx.permissions.manageUsers)) {
+        await assertKeepsAnAdministrator(ctx, tx, target.organizationId, { exceptUserId: target.id });
+      }
+    }
+    const result = await tx.users.update(target.id, patch);
+    if (!result) throw new GatehouseError("NOT_FOUND", "No such user.");
+    await ctx.audit(tx, auditEntries(resolved.audit, target, changed, changes.roles, newEmail));
+    return result;
+  });
+  if (newEmail) {
+    // They must sign in again with the new address: every session ends.
+    await ctx.store.sessions.deleteByUser(target.id);
+    await ctx.sendMail({ kind: "email-changed", to: target.email, newEmail });
+  }
+  return toUser(updated);
+}
+
+function auditEntries(
+  actor: AuditActor,
+  target: UserRecord,
+  changed: string[],
+  roles: string[] | undefined,
+  newEmail: string | null,
+): AuditEntryInput[] {
+  const base = {
+    organizationId: target.organizationId,
+    actor,
+    subjectUserId: target.id,
+    subjectEmail: target.email,
+  };
+  const entries: AuditEntryInput[] = [{ ...base, action: "user.updated", details: { fields: changed } }];
+  if (newEmail)
+    entries.push({ ...base, action: "user.email-changed", details: { from: target.email, to: newEmail } });
+  if (changed.includes("roles"))
+    entries.push({ ...base, action: "user.roles-changed", details: { from: target.roles, to: roles } });
+  return entries;
+}
+
+/**
+ * Removes a user (enterprise "delete", team "remove"): their sessions and tokens end, the address can be
+ * added again, and the audit log keeps who removed whom and when.
+ */
+export async function removeUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  authorize(resolved, target.organizationId, ctx.permissions.removeUsers);
+  const targetGrants = await assertNotSuperior(ctx, ctx.store, resolved, target);
+  await ctx.store.transaction(async (tx) => {
+    if (holds(targetGrants, ctx.permissions.manageUsers)) {
+      await tx.organizations.lock(target.organizationId);
+      await assertKeepsAnAdministrator(ctx, tx, target.organizationId, { exceptUserId: target.id });
+    }
+    if (!(await tx.users.delete(target.id))) throw new GatehouseError("NOT_FOUND", "No such user.");
+    await ctx.audit(tx, [
+      {
+        organizationId: target.organizationId,
+        action: "user.removed",
+        actor: resolved.audit,
+        subjectUserId: target.id,
+        subjectEmail: target.email,
+        details: { email: target.email, name: target.name },
+      },
+    ]);
+  });
+  // After the durable delete: a session that outlived this cleanup still dies, since its user is gone.
+  await ctx.store.sessions.deleteByUser(target.id);
+  for (const kind of [
+    "password-reset",
+    "invitation",
+    "activation",
+    "sms-code",
+    "phone-verification",
+  ] as const) {
+    await ctx.store.tokens.deleteByUser(target.id, kind);
+  }
+}
+
+/** Ends every session of a user (themselves, or a user they may edit). */
+export async function revokeSessions(ctx: ServiceContext, actor: Actor, userId: string): Promise<number> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  if (resolved.user?.id !== target.id) {
+    authorize(resolved, target.organizationId, ctx.permissions.editUsers);
+    await assertNotSuperior(ctx, ctx.store, resolved, target);
+  }
+  const ended = await ctx.store.sessions.deleteByUser(target.id);
+  await ctx.audit(ctx.store, [
+    {
+      organizationId: target.organizationId,
+      action: "sessions.revoked",
+      actor: resolved.audit,
+      subjectUserId: target.id,
+      subjectEmail: target.email,
+      details: { count: ended },
+    },
+  ]);
+  return ended;
+}
+
+/** Lifts a lockout, where the lockout policy allows an administrator to (the enterprise preset does not). */
+export async function unlockUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+  const resolved = await resolveActor(ctx, ctx.store, actor);
+  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  authorize(resolved, target.organizationId, ctx.permissions.unlockUsers);
+  const policy = ctx.policy.lockout;
+  const key = loginAttemptKey(normalizeEmail(target.email));
+  const expiresAt = () => new Date(ctx.clock.now().getTime() + ctx.attemptRetentionMs);
+  await updateAttemptState(ctx.store.attempts, key, expiresAt, (state) => {
+    const decision = unlockAttempts(state, policy, ctx.clock.now());
+    if (decision.kind === "refuse") {
+      throw new GatehouseError(
+        "NOT_SUPPORTED",
+        "A lock cannot be lifted: it ends by itself when its time is up.",
+      );
+    }
+    return { next: decision.next, result: undefined };
+  });
+  await ctx.audit(ctx.store, [
+    {
+      organizationId: target.organizationId,
+      action: "account.unlocked",
+      actor: resolved.audit,
+      subjectUserId: target.id,
+      subjectEmail: target.email,
+    },
+  ]);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((x) => set.has(x));
+}

@@ -1,0 +1,136 @@
+import type { MfaRequirement } from "../policy/mfa.js";
+import type { SessionStage } from "../policy/session.js";
+import type { TokenKind } from "../policy/token.js";
+
+// The records the repositories hold. Every secret is a SHA-256 hash, an argon2id hash or AES-256-GCM
+// ciphertext (`sealed`): nothing a store keeps can be replayed as it is.
+
+/** Who may add users: admins invite; `external`: only a system actor provisions; `members-only`: no staff. */
+export type ProvisioningMode = "invite" | "external" | "members-only";
+
+/** The name of a policy preset. */
+export type PresetName = "enterprise" | "team";
+
+/** An organization's settings. */
+export interface OrganizationSettings {
+  /** @default the preset's requirement */
+  readonly mfa: MfaRequirement;
+  /** `sso`: users sign in through the identity provider; no password reset. */
+  readonly authMode: "password" | "sso";
+  readonly provisioning: ProvisioningMode;
+  readonly preset: PresetName;
+}
+
+/** A tenant. */
+export interface OrganizationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly settings: OrganizationSettings;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A user's TOTP authenticator, its secret sealed with the key ring. */
+export interface TotpFactor {
+  readonly secretSealed: string;
+  /** The last time step accepted: a step is never accepted twice. */
+  readonly lastUsedStep: number | null;
+  readonly enrolledAt: Date;
+}
+
+/** A user, as stored: profile, credentials and factors. Services hand callers a `User` view instead. */
+export interface UserRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  /** Normalised (trimmed, NFC, lower-case); unique across the installation. */
+  readonly email: string;
+  readonly name: string;
+  /** The profile phone ("number on file"), not the 2FA phone. */
+  readonly phone: string | null;
+  /** `invited`: has not signed in yet (temporary password or activation link pending). */
+  readonly status: "invited" | "active";
+  /** Default role ids of the matrix (`callback.viewer`) and custom role ids. */
+  readonly roles: readonly string[];
+  /** argon2id of the user-chosen password. */
+  readonly passwordHash: string | null;
+  /** SHA-256 of the temporary password of an invitation; it must be changed at first sign-in. */
+  readonly temporaryPasswordHash: string | null;
+  readonly temporaryPasswordExpiresAt: Date | null;
+  readonly passwordChangeRequired: boolean;
+  readonly totp: TotpFactor | null;
+  /** A TOTP secret being enrolled, not yet confirmed by a code. */
+  readonly pendingTotpSealed: string | null;
+  /** The verified 2FA phone (E.164), separate from the profile phone. */
+  readonly mfaPhone: string | null;
+  /** The personal recovery code, sealed (the user may view it again after confirming their password). */
+  readonly recoveryCodeSealed: string | null;
+  /** SHA-256 hashes of unused one-time backup codes, for hosts that choose them over one recovery code. */
+  readonly backupCodeHashes: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The fields `UserRepository.update` may change. */
+export type UserPatch = Partial<Omit<UserRecord, "id" | "organizationId" | "createdAt">>;
+
+/** A custom role of one organization: any set of `(page, action)` pairs of the matrix. */
+export interface RoleRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: ReadonlyArray<{ readonly page: string; readonly action: string }>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A session, keyed by the SHA-256 of its token; the token itself is never stored. */
+export interface SessionRecord {
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly stage: SessionStage;
+  /** Whether a second factor was verified in this session. */
+  readonly secondFactorVerified: boolean;
+  readonly createdAt: Date;
+  readonly lastActiveAt: Date;
+  /** When the session dies without further activity: the earlier of its idle and absolute deadlines. */
+  readonly expiresAt: Date;
+}
+
+/** A one-time secret, keyed by its SHA-256. */
+export interface TokenRecord {
+  readonly hash: string;
+  readonly kind: TokenKind;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /** Small non-secret data, e.g. the phone number a verification code was sent to. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** Who did something, as the audit log records it. */
+export interface AuditActor {
+  readonly kind: "member" | "staff" | "system" | "anonymous";
+  readonly id: string | null;
+  readonly email: string | null;
+}
+
+/** One append-only audit entry. */
+export interface AuditRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly at: Date;
+  readonly action: string;
+  readonly actor: AuditActor;
+  readonly subjectUserId: string | null;
+  readonly subjectEmail: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** One page of a keyset-paginated listing. `nextCursor` is null on the last page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}

@@ -1,0 +1,193 @@
+import type { AttemptState } from "../policy/lockout.js";
+import type { TokenKind } from "../policy/token.js";
+import type {
+  AuditRecord,
+  OrganizationRecord,
+  Page,
+  RoleRecord,
+  SessionRecord,
+  TokenRecord,
+  UserPatch,
+  UserRecord,
+} from "./records.js";
+
+// The ports. Every method MAY throw `StorageUnavailableError` when its backend fails, and MUST NOT throw a
+// driver's own error. A conflict on a unique key MUST be a `GatehouseError("CONFLICT")` whose details name
+// the field (`details.issues[].path`).
+
+/** Organizations (tenants) and their settings. */
+export interface OrganizationRepository {
+  /** Stores a new organization. MUST throw CONFLICT when the id exists. */
+  create(organization: OrganizationRecord): Promise<void>;
+  findById(id: string): Promise<OrganizationRecord | null>;
+  /** Applies the patch and returns the updated record, or `null` when there is no such organization. */
+  update(
+    id: string,
+    patch: Partial<Pick<OrganizationRecord, "name" | "settings" | "updatedAt">>,
+  ): Promise<OrganizationRecord | null>;
+  /**
+   * Inside a transaction, MUST block every other transaction that locks the same organization until this one
+   * ends (e.g. `SELECT … FOR UPDATE`): the "last administrator" check relies on it. Outside one MAY do nothing.
+   */
+  lock(id: string): Promise<void>;
+}
+
+/** Options of `UserRepository.list`. */
+export interface UserListQuery {
+  readonly organizationId: string;
+  /** Case-insensitive prefix of the e-mail address or of the name. */
+  readonly search?: string;
+  /** From the previous page's `nextCursor`; opaque to callers. */
+  readonly cursor?: string | null;
+  readonly limit: number;
+}
+
+/** Users, their credentials and factors. E-mail addresses are stored normalised. */
+export interface UserRepository {
+  /**
+   * Stores new users, all or none. MUST throw CONFLICT naming each e-mail that is already registered, one issue
+   * per address (`path: [email]`, `reason: "already-registered"`), and MUST throw CONFLICT when the batch
+   * itself repeats an address.
+   */
+  createMany(users: readonly UserRecord[]): Promise<void>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** The user with this normalised address, in any organization: an address is one user installation-wide. */
+  findByEmail(email: string): Promise<UserRecord | null>;
+  /** Which of these normalised addresses are registered, in any organization. */
+  findRegisteredEmails(emails: readonly string[]): Promise<string[]>;
+  /**
+   * Applies the patch; returns the updated user or `null`. MUST throw CONFLICT (`path: ["email"]`,
+   * `reason: "already-registered"`) when a new e-mail is taken.
+   */
+  update(id: string, patch: UserPatch): Promise<UserRecord | null>;
+  /**
+   * Records that TOTP time step `step` was used, only if it is later than the last one recorded.
+   * MUST be atomic: of concurrent callers with the same or an earlier step, at most one gets `true`.
+   * `false` when the user has no TOTP factor (enrolment stores the first step with the factor itself).
+   */
+  advanceTotpStep(id: string, step: number): Promise<boolean>;
+  /** Deletes the user; returns whether it existed. Their sessions and tokens are the service's to end. */
+  delete(id: string): Promise<boolean>;
+  /** Users of one organization ordered by e-mail, keyset-paginated. */
+  list(query: UserListQuery): Promise<Page<UserRecord>>;
+  /** How many users of the organization hold at least one of these role ids, not counting `exceptUserId`. */
+  countWithAnyRole(
+    organizationId: string,
+    roleIds: readonly string[],
+    exceptUserId?: string,
+  ): Promise<number>;
+  /** Removes a role id from every user of the organization that holds it (a custom role was deleted). */
+  removeRole(organizationId: string, roleId: string): Promise<void>;
+}
+
+/** Custom roles of each organization; the default roles live in the matrix. */
+export interface RoleRepository {
+  /** MUST throw CONFLICT (path `["name"]`) when the organization has a role of the same name, case-insensitive. */
+  create(role: RoleRecord): Promise<void>;
+  /** The role with this id in this organization; another organization's role is `null`. */
+  findById(organizationId: string, id: string): Promise<RoleRecord | null>;
+  list(organizationId: string): Promise<RoleRecord[]>;
+  update(
+    organizationId: string,
+    id: string,
+    patch: Partial<Pick<RoleRecord, "name" | "description" | "permissions" | "updatedAt">>,
+  ): Promise<RoleRecord | null>;
+  delete(organizationId: string, id: string): Promise<boolean>;
+}
+
+/** Sessions, keyed by the SHA-256 of their token. */
+export interface SessionRepository {
+  /** Stores a new session; it MUST stop being found once `expiresAt` passes. */
+  create(session: SessionRecord): Promise<void>;
+  /** The session with this hash; MUST return `null` once `now` reaches its `expiresAt`. */
+  find(tokenHash: string, now: Date): Promise<SessionRecord | null>;
+  /** Records activity: moves `lastActiveAt` and `expiresAt`. A session already gone stays gone. */
+  touch(tokenHash: string, lastActiveAt: Date, expiresAt: Date): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  /** Ends every session of a user in one call; returns how many ended. */
+  deleteByUser(userId: string): Promise<number>;
+  /** The user's live sessions, newest first. */
+  listByUser(userId: string, now: Date): Promise<SessionRecord[]>;
+}
+
+/** A versioned attempt state; version 0 means nothing is stored yet. */
+export interface VersionedAttemptState {
+  readonly state: AttemptState;
+  readonly version: number;
+}
+
+/**
+ * Login-attempt state, keyed by a string the service derives from the normalised e-mail address (so an
+ * unknown address locks exactly like a registered one). The service reads, decides with the pure lockout
+ * policy and writes back with compare-and-set, so the policy lives in one place for every adapter.
+ */
+export interface AttemptRepository {
+  /** The state and its version; `{ state: emptyAttemptState(), version: 0 }` when none is stored. */
+  get(key: string): Promise<VersionedAttemptState>;
+  /**
+   * Stores `next` only if the stored version still equals `expectedVersion` (0: nothing stored), and returns
+   * whether it did. MUST be atomic across every process sharing the store: of concurrent callers with the same
+   * expected version, exactly one succeeds. The state MAY be dropped after `expiresAt`.
+   */
+  compareAndSet(key: string, expectedVersion: number, next: AttemptState, expiresAt: Date): Promise<boolean>;
+  /** Forgets the state (an allowed administrator unlock, a removed user). */
+  delete(key: string): Promise<void>;
+}
+
+/** One-time tokens and codes, keyed by the SHA-256 of the secret. */
+export interface TokenRepository {
+  create(token: TokenRecord): Promise<void>;
+  /**
+   * Deletes and returns the unexpired token of this kind with this hash.
+   * MUST be atomic: of concurrent callers with the same hash, exactly one gets the token, every other `null`.
+   */
+  consume(hash: string, kind: TokenKind, now: Date): Promise<TokenRecord | null>;
+  /** The unexpired token without consuming it (to show a form before the secret is used). */
+  find(hash: string, kind: TokenKind, now: Date): Promise<TokenRecord | null>;
+  /** Deletes every token of this kind for the user ("asking again voids the older links"); returns how many. */
+  deleteByUser(userId: string, kind: TokenKind): Promise<number>;
+}
+
+/** Options of `AuditRepository.list`. */
+export interface AuditQuery {
+  readonly organizationId: string;
+  /** Only entries whose actor or subject is this user. */
+  readonly userId?: string;
+  readonly cursor?: string | null;
+  readonly limit: number;
+}
+
+/** The append-only audit log. */
+export interface AuditRepository {
+  /** Appends entries; there is no update and no delete. */
+  append(entries: readonly AuditRecord[]): Promise<void>;
+  /** Newest first (by `at`, then `id`), keyset-paginated. */
+  list(query: AuditQuery): Promise<Page<AuditRecord>>;
+}
+
+/** The repositories a transaction binds: the durable ones. */
+export interface DurableRepositories {
+  readonly organizations: OrganizationRepository;
+  readonly users: UserRepository;
+  readonly roles: RoleRepository;
+  readonly audit: AuditRepository;
+}
+
+/** The expiring repositories, which may live in another backend (Redis) and are never in a transaction. */
+export interface ExpiringRepositories {
+  readonly sessions: SessionRepository;
+  readonly attempts: AttemptRepository;
+  readonly tokens: TokenRepository;
+}
+
+/**
+ * Everything Gatehouse stores. A store may be composed from several adapters:
+ * `{ ...createPostgresStore({ db }), ...createRedisStore({ redis }) }`.
+ */
+export interface Store extends DurableRepositories, ExpiringRepositories {
+  /**
+   * Runs `fn` in one transaction of the durable repositories: all of its writes commit, or none do when it
+   * throws (the error is rethrown). The expiring repositories are not part of it.
+   */
+  transaction<T>(fn: (tx: DurableRepositories) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import type { Store } from "../store/store.js";
+import { createSuiteContext, type RepositoryName } from "./context.js";
+import { describeAttempts } from "./suites/attempts.js";
+import { describeAudit } from "./suites/audit.js";
+import { describeOrganizations } from "./suites/organizations.js";
+import { describeRoles } from "./suites/roles.js";
+import { describeSessions } from "./suites/sessions.js";
+import { describeTokens } from "./suites/tokens.js";
+import { describeTransaction } from "./suites/transaction.js";
+import { describeUsers } from "./suites/users.js";
+
+const ALL_REPOSITORIES: readonly RepositoryName[] = [
+  "organizations",
+  "users",
+  "roles",
+  "sessions",
+  "attempts",
+  "tokens",
+  "audit",
+];
+
+const DURABLE_REPOSITORIES: readonly RepositoryName[] = ["organizations", "users", "roles", "audit"];
+
+/** The options of {@link describeStoreConformance}. */
+export interface StoreConformanceOptions {
+  /** Names the suite in the test report, e.g. `"postgres (PGlite)"`. */
+  name: string;
+  /**
+   * Creates the store under test, once for the whole suite: a fresh, empty store, or one whose data cannot
+   * collide with the tests' (they use random ids and addresses, so a durable database may be reused). An
+   * adapter providing only some repositories returns just those (e.g. `createRedisStore(…)`).
+   */
+  create: () => Partial<Store> | Promise<Partial<Store>>;
+  /**
+   * Which repositories the store provides; `transaction` is tested when every durable one is listed.
+   * @default every repository
+   */
+  repositories?: ReadonlyArray<RepositoryName>;
+  /** Called after all tests, e.g. to close pools. */
+  teardown?: () => Promise<void>;
+}
+
+/**
+ * Declares the storage conformance suite: every contract of the `Store` ports, including the atomic and
+ * concurrent cases, as vitest tests named for the behaviour. Every adapter runs it against its real engine.
+ * @example
+ * describeStoreConformance({
+ *   name: "redis",
+ *   repositories: ["sessions", "attempts", "tokens"],
+ *   create: () => createRedisStore({ redis, keyPrefix: `gh-test-${process.pid}:` }),
+ *   teardown: async () => void (await redis.quit()),
+ * });
+ */
+export function describeStoreConformance(options: StoreConformanceOptions): void {
+  const provided = new Set<RepositoryName>(options.repositories ?? ALL_REPOSITORIES);
+  const provides = (name: RepositoryName): boolean => provided.has(name);
+  const withTransaction = DURABLE_REPOSITORIES.every(provides);
+  let store: Store | null = null;
+
+  describe(`store conformance: ${options.name}`, () => {
+    beforeAll(async () => {
+      const created = await options.create();
+      const missing = [...provided].filter((name) => created[name] === undefined);
+      if (withTransaction && typeof created.transaction !== "function")
+        missing.push("transaction" as RepositoryName);
+      if (missing.length > 0) {
+        throw new Error(
+          `The store "${options.name}" lacks what it claims to provide: ${missing.join(", ")}.`,
+        );
+      }
+      // Only the provided repositories are ever reached: the cases of the others are not declared.
+      store = created as Store;
+    });
+    afterAll(async () => {
+      await options.teardown?.();
+    });
+
+    const ctx = createSuiteContext(() => {
+      if (store === null) throw new Error("The store under test was not created (see the beforeAll error).");
+      return store;
+    }, provides);
+
+    if (provides("organizations")) describeOrganizations(ctx);
+    if (provides("users")) describeUsers(ctx);
+    if (provides("roles")) describeRoles(ctx);
+    if (provides("audit")) describeAudit(ctx);
+    if (withTransaction) describeTransaction(ctx);
+    if (provides("sessions")) describeSessions(ctx);
+    if (provides("attempts")) describeAttempts(ctx);
+    if (provides("tokens")) describeTokens(ctx);
+  });
+}
