@@ -1,0 +1,146 @@
+import {
+  type AttemptState,
+  type SessionRecord,
+  StorageUnavailableError,
+  type TokenRecord,
+  type VersionedAttemptState,
+} from "@gatehouse/core";
+
+// Records are stored as JSON with ISO-8601 instants, field by field: a caller's extra properties are not
+// persisted, and what comes back is a fresh object with real Dates.
+
+type Json = Record<string, unknown>;
+
+/** The JSON of a session record. */
+export function encodeSession(session: SessionRecord): string {
+  return JSON.stringify({
+    tokenHash: session.tokenHash,
+    userId: session.userId,
+    organizationId: session.organizationId,
+    stage: session.stage,
+    secondFactorVerified: session.secondFactorVerified,
+    createdAt: session.createdAt.toISOString(),
+    lastActiveAt: session.lastActiveAt.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+  });
+}
+
+/** A session record from its JSON. */
+export function decodeSession(text: string): SessionRecord {
+  const json = parse(text, "session");
+  return {
+    tokenHash: string(json, "tokenHash"),
+    userId: string(json, "userId"),
+    organizationId: string(json, "organizationId"),
+    stage: string(json, "stage") as SessionRecord["stage"],
+    secondFactorVerified: json.secondFactorVerified === true,
+    createdAt: date(json.createdAt),
+    lastActiveAt: date(json.lastActiveAt),
+    expiresAt: date(json.expiresAt),
+  };
+}
+
+/** The JSON of a token record. */
+export function encodeToken(token: TokenRecord): string {
+  return JSON.stringify({
+    hash: token.hash,
+    kind: token.kind,
+    userId: token.userId,
+    organizationId: token.organizationId,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt.toISOString(),
+    data: { ...token.data },
+  });
+}
+
+/** A token record from its JSON. */
+export function decodeToken(text: string): TokenRecord {
+  const json = parse(text, "token");
+  const data = json.data;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw unreadable("token");
+  return {
+    hash: string(json, "hash"),
+    kind: string(json, "kind") as TokenRecord["kind"],
+    userId: string(json, "userId"),
+    organizationId: string(json, "organizationId"),
+    createdAt: date(json.createdAt),
+    expiresAt: date(json.expiresAt),
+    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, String(value)])),
+  };
+}
+
+/**
+ * The JSON of an attempt state. The compare-and-set script wraps it as `{"version": …, "state": …}`, since
+ * only the script knows the version it writes.
+ */
+export function encodeAttemptState(state: AttemptState): string {
+  return JSON.stringify({
+    failures: state.failures,
+    failureAts: state.failureAts.map((at) => at.toISOString()),
+    lastFailureAt: state.lastFailureAt?.toISOString() ?? null,
+    lockedUntil: state.lockedUntil?.toISOString() ?? null,
+    locks: state.locks,
+    inFlight: state.inFlight.map((at) => at.toISOString()),
+  });
+}
+
+/** A versioned attempt state from its JSON. */
+export function decodeAttempts(text: string): VersionedAttemptState {
+  const json = parse(text, "attempt state");
+  const state = json.state;
+  if (typeof json.version !== "number" || typeof state !== "object" || state === null) {
+    throw unreadable("attempt state");
+  }
+  const s = state as Json;
+  return {
+    version: json.version,
+    state: {
+      failures: number(s, "failures"),
+      failureAts: dates(s.failureAts),
+      lastFailureAt: s.lastFailureAt === null ? null : date(s.lastFailureAt),
+      lockedUntil: s.lockedUntil === null ? null : date(s.lockedUntil),
+      locks: number(s, "locks"),
+      inFlight: dates(s.inFlight),
+    },
+  };
+}
+
+function parse(text: string, what: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw unreadable(what, error);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw unreadable(what);
+  return value as Json;
+}
+
+function string(json: Json, field: string): string {
+  const value = json[field];
+  if (typeof value !== "string") throw unreadable(field);
+  return value;
+}
+
+function number(json: Json, field: string): number {
+  const value = json[field];
+  if (typeof value !== "number") throw unreadable(field);
+  return value;
+}
+
+function date(value: unknown): Date {
+  const at = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw unreadable("instant");
+  return at;
+}
+
+function dates(value: unknown): Date[] {
+  if (!Array.isArray(value)) throw unreadable("list of instants");
+  return value.map(date);
+}
+
+// A record that does not parse was not written by this adapter (or was damaged): the store cannot answer,
+// which is a storage failure, not a miss — a miss could read as "no failures yet" and skip a lockout.
+function unreadable(what: string, cause: unknown = null): StorageUnavailableError {
+  return new StorageUnavailableError(`Redis holds an unreadable ${what}.`, cause);
+}

@@ -1,0 +1,33 @@
+import type { TokenKind } from "@gatehouse/core";
+
+/**
+ * The key layout. The part in braces is Redis Cluster's hash tag: only it decides the slot. Every script
+ * and every command touches one key, so no operation ever spans two slots; the tags put all of one user's
+ * indexes in one slot (room for a later one-slot script over them) and spread records by their hash.
+ *
+ * | key                                   | type       | holds                                         |
+ * |---------------------------------------|------------|-----------------------------------------------|
+ * | `<prefix>session:{<tokenHash>}`       | string     | the session record (JSON), native TTL         |
+ * | `<prefix>user-sessions:{<userId>}`    | sorted set | the user's session hashes, scored by expiry   |
+ * | `<prefix>attempts:{<key>}`            | string     | `{ version, state }` (JSON), native TTL       |
+ * | `<prefix>token:<kind>:{<hash>}`       | string     | the token record (JSON), native TTL           |
+ * | `<prefix>user-tokens:{<userId>}:<kind>` | sorted set | the user's token hashes of one kind         |
+ */
+export interface KeyLayout {
+  session(tokenHash: string): string;
+  userSessions(userId: string): string;
+  attempts(key: string): string;
+  token(kind: TokenKind, hash: string): string;
+  userTokens(userId: string, kind: TokenKind): string;
+}
+
+/** The keys under `prefix`, which holds no braces (it would otherwise become every key's hash tag). */
+export function createKeyLayout(prefix: string): KeyLayout {
+  return {
+    session: (tokenHash) => `${prefix}session:{${tokenHash}}`,
+    userSessions: (userId) => `${prefix}user-sessions:{${userId}}`,
+    attempts: (key) => `${prefix}attempts:{${key}}`,
+    token: (kind, hash) => `${prefix}token:${kind}:{${hash}}`,
+    userTokens: (userId, kind) => `${prefix}user-tokens:{${userId}}:${kind}`,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The slice of a Redis client the adapter uses, structurally: an ioredis `Redis` or `Cluster` satisfies it
+ * (checked by `test/redis-like.test.ts`), and so does any wrapper that forwards these commands.
+ *
+ * Every multi-step operation of the adapter sends single-key commands only (each Lua script declares exactly
+ * one key), so a cluster client may route every call by its own key.
+ */
+export interface RedisLike {
+  /** `GET key`. */
+  get(key: string): Promise<string | null>;
+  /** `GETDEL key` (Redis ≥ 6.2): reads and deletes in one atomic step. */
+  getdel(key: string): Promise<string | null>;
+  /** `SET key value PX ms NX`: writes only if the key does not exist; resolves to `null` if it did not. */
+  set(
+    key: string,
+    value: string,
+    millisecondsToken: "PX",
+    milliseconds: number,
+    nx: "NX",
+  ): Promise<"OK" | null>;
+  /** `SET key value PX ms XX`: writes only if the key exists; resolves to `null` if it did not. */
+  set(
+    key: string,
+    value: string,
+    millisecondsToken: "PX",
+    milliseconds: number,
+    xx: "XX",
+  ): Promise<"OK" | null>;
+  /** `DEL key`; resolves to the number of keys removed. */
+  del(key: string): Promise<number>;
+  /** `ZRANGE key start stop`. */
+  zrange(key: string, start: number, stop: number): Promise<string[]>;
+  /** `ZREM key member…`. */
+  zrem(key: string, ...members: string[]): Promise<number>;
+  /** `EVAL script numkeys key… arg…`. */
+  eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  /** `EVALSHA sha1 numkeys key… arg…`; rejects with a `NOSCRIPT` error when the server lacks the script. */
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+}

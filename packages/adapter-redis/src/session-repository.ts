@@ -1,0 +1,84 @@
+import type { SessionRecord, SessionRepository } from "@gatehouse/core";
+import { decodeSession, encodeSession } from "./codec.js";
+import type { Commands } from "./commands.js";
+import { conflictError } from "./conflict.js";
+import type { KeyLayout } from "./keys.js";
+import { lifetimeMs } from "./lifetime.js";
+import { createUserIndex } from "./user-index.js";
+
+/**
+ * Sessions on Redis: one key per token hash whose native TTL is the idle deadline (a touch moves it), and a
+ * per-user index for "end all of this user's sessions".
+ *
+ * Expiry has two layers. The contract's layer is `find(hash, now)`, which compares the caller's `now` with
+ * the stored `expiresAt` — the earlier of the idle and absolute deadlines, as the service computes it — so
+ * the absolute lifetime holds whatever the TTL. The TTL layer only reclaims memory; it is counted from the
+ * write (`expiresAt − lastActiveAt`, both on the caller's clock) rather than set with `PEXPIREAT`, so a
+ * clock difference between the app and Redis can never drop a live session early.
+ */
+export function createSessionRepository(commands: Commands, keys: KeyLayout): SessionRepository {
+  const index = createUserIndex(commands);
+
+  const read = async (operation: string, tokenHash: string): Promise<SessionRecord | null> => {
+    const text = await commands.run(operation, (redis) => redis.get(keys.session(tokenHash)));
+    return text === null ? null : decodeSession(text);
+  };
+
+  return {
+    async create(session) {
+      const ttlMs = lifetimeMs(session.lastActiveAt, session.expiresAt);
+      if (ttlMs <= 0) return; // Already dead on the caller's clock: nothing could ever find it.
+      // Indexed first: a crash between the two steps leaves a stray index entry, never an unindexed session.
+      await index.add("sessions.create", keys.userSessions(session.userId), session.tokenHash, ttlMs);
+      const written = await commands.run("sessions.create", (redis) =>
+        redis.set(keys.session(session.tokenHash), encodeSession(session), "PX", ttlMs, "NX"),
+      );
+      if (written === null) throw conflictError("session", "tokenHash");
+    },
+
+    async find(tokenHash, now) {
+      const session = await read("sessions.find", tokenHash);
+      if (session === null || now.getTime() >= session.expiresAt.getTime()) return null;
+      return session;
+    },
+
+    async touch(tokenHash, lastActiveAt, expiresAt) {
+      const session = await read("sessions.touch", tokenHash);
+      if (session === null) return;
+      const ttlMs = lifetimeMs(lastActiveAt, expiresAt);
+      if (ttlMs <= 0) {
+        await commands.run("sessions.touch", (redis) => redis.del(keys.session(tokenHash)));
+        return;
+      }
+      // The index entry is extended before the session, so it never expires ahead of it.
+      await index.add("sessions.touch", keys.userSessions(session.userId), tokenHash, ttlMs);
+      const touched = encodeSession({ ...session, lastActiveAt, expiresAt });
+      // XX: a session deleted (or expired) since the read stays gone. Two touches racing both write a
+      // recent activity time; the later write wins, which is all "activity" needs.
+      await commands.run("sessions.touch", (redis) =>
+        redis.set(keys.session(tokenHash), touched, "PX", ttlMs, "XX"),
+      );
+    },
+
+    async delete(tokenHash) {
+      // The index entry stays until it is pruned by time; "end all" skips it since its record is gone.
+      await commands.run("sessions.delete", (redis) => redis.del(keys.session(tokenHash)));
+    },
+
+    deleteByUser(userId) {
+      return index.deleteAll("sessions.deleteByUser", userId, keys.userSessions(userId), keys.session);
+    },
+
+    async listByUser(userId, now) {
+      const hashes = await index.members("sessions.listByUser", keys.userSessions(userId));
+      const sessions = await Promise.all(hashes.map((hash) => read("sessions.listByUser", hash)));
+      return sessions
+        .filter((s): s is SessionRecord => s !== null && s.userId === userId && now < s.expiresAt)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compare(b.tokenHash, a.tokenHash));
+    },
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

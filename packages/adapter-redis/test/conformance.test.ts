@@ -1,0 +1,24 @@
+import { describeStoreConformance } from "@gatehouse/core/testing";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+import { createRedisStore } from "../src/redis-store.js";
+import { deleteKeysWithPrefix, requireRedis, testKeyPrefix } from "./support/redis.js";
+
+// Outside CI a missing Redis skips this file; in CI `requireRedis` throws and the run fails.
+if (await requireRedis()) {
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const keyPrefix = testKeyPrefix();
+  describeStoreConformance({
+    name: "redis",
+    repositories: ["sessions", "attempts", "tokens"],
+    create: () => createRedisStore({ redis, keyPrefix }),
+    teardown: async () => {
+      await deleteKeysWithPrefix(redis, keyPrefix);
+      await redis.quit();
+    },
+  });
+} else {
+  describe.skip("store conformance: redis", () => {
+    it("needs a Redis server at REDIS_URL", () => {});
+  });
+}

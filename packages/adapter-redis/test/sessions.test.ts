@@ -1,0 +1,188 @@
+import { isGatehouseError } from "@gatehouse/core";
+import { describe, expect, it } from "vitest";
+import type { RedisLike } from "../src/redis-like.js";
+import { createRedisStore } from "../src/redis-store.js";
+import { after, minutes, sessionRecord, t0 } from "./support/records.js";
+import { requireRedis, useRedisStore } from "./support/redis.js";
+
+const available = await requireRedis();
+
+describe.skipIf(!available)("sessions on Redis", () => {
+  const fx = useRedisStore();
+
+  it("finds a stored session with its dates revived", async () => {
+    const session = sessionRecord({ stage: "mfa", secondFactorVerified: true });
+    await fx.store.sessions.create(session);
+    expect(await fx.store.sessions.find(session.tokenHash, after(t0, 1000))).toEqual(session);
+    expect(await fx.store.sessions.find("unknown", t0)).toBeNull();
+  });
+
+  it("stops finding a session when the caller's now reaches its expiresAt", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const { expiresAt } = session;
+    expect(await fx.store.sessions.find(session.tokenHash, after(expiresAt, -1))).not.toBeNull();
+    expect(await fx.store.sessions.find(session.tokenHash, expiresAt)).toBeNull();
+    expect(await fx.store.sessions.find(session.tokenHash, after(expiresAt, minutes(60)))).toBeNull();
+  });
+
+  it("gives the key a native TTL of the idle deadline, counted from the write", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const ttl = await fx.redis.pttl(`${fx.prefix}session:{${session.tokenHash}}`);
+    expect(ttl).toBeGreaterThan(minutes(15) - 5000);
+    expect(ttl).toBeLessThanOrEqual(minutes(15));
+  });
+
+  it("keeps the index alive at least as long as the user's longest session", async () => {
+    const userId = "usr_index_ttl";
+    await fx.store.sessions.create(sessionRecord({ userId, expiresAt: after(t0, minutes(10)) }));
+    await fx.store.sessions.create(sessionRecord({ userId, expiresAt: after(t0, minutes(40)) }));
+    await fx.store.sessions.create(sessionRecord({ userId, expiresAt: after(t0, minutes(20)) }));
+    const ttl = await fx.redis.pttl(`${fx.prefix}user-sessions:{${userId}}`);
+    expect(ttl).toBeGreaterThan(minutes(40) - 5000);
+  });
+
+  it("touch moves lastActiveAt, expiresAt and the native TTL", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const lastActiveAt = after(t0, minutes(10));
+    const expiresAt = after(lastActiveAt, minutes(15));
+    await fx.store.sessions.touch(session.tokenHash, lastActiveAt, expiresAt);
+
+    expect(await fx.store.sessions.find(session.tokenHash, after(t0, minutes(20)))).toEqual({
+      ...session,
+      lastActiveAt,
+      expiresAt,
+    });
+    expect(await fx.store.sessions.find(session.tokenHash, expiresAt)).toBeNull();
+  });
+
+  it("touch never brings back a session that is gone", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    await fx.store.sessions.delete(session.tokenHash);
+    await fx.store.sessions.touch(session.tokenHash, after(t0, 1000), after(t0, minutes(16)));
+    expect(await fx.store.sessions.find(session.tokenHash, after(t0, 2000))).toBeNull();
+    expect(await fx.redis.exists(`${fx.prefix}session:{${session.tokenHash}}`)).toBe(0);
+  });
+
+  it("enforces the absolute lifetime through expiresAt, whatever the activity", async () => {
+    // The service caps expiresAt at the absolute deadline; activity right before it cannot extend it.
+    const absolute = after(t0, minutes(12 * 60));
+    const session = sessionRecord({ expiresAt: after(t0, minutes(15)) });
+    await fx.store.sessions.create(session);
+    const lastActiveAt = after(absolute, -minutes(5));
+    await fx.store.sessions.touch(session.tokenHash, lastActiveAt, absolute);
+    expect(await fx.store.sessions.find(session.tokenHash, after(absolute, -1))).not.toBeNull();
+    expect(await fx.store.sessions.find(session.tokenHash, absolute)).toBeNull();
+  });
+
+  it("refuses a second session with the same token hash as a CONFLICT naming tokenHash", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const error = await fx.store.sessions
+      .create({ ...session, userId: "usr_mallory" })
+      .catch((e: unknown) => e);
+    expect(isGatehouseError(error, "CONFLICT")).toBe(true);
+    expect(error).toMatchObject({ details: { issues: [{ path: ["tokenHash"] }] } });
+    expect(await fx.store.sessions.find(session.tokenHash, t0)).toEqual(session);
+  });
+
+  it("deleteByUser ends every session of the user and only theirs, and counts them", async () => {
+    const userId = "usr_delete_all";
+    const mine = [sessionRecord({ userId }), sessionRecord({ userId }), sessionRecord({ userId })];
+    const theirs = sessionRecord({ userId: "usr_bystander" });
+    for (const session of [...mine, theirs]) await fx.store.sessions.create(session);
+    await fx.store.sessions.delete(mine[0]?.tokenHash ?? "");
+
+    expect(await fx.store.sessions.deleteByUser(userId)).toBe(2);
+    for (const session of mine) expect(await fx.store.sessions.find(session.tokenHash, t0)).toBeNull();
+    expect(await fx.store.sessions.find(theirs.tokenHash, t0)).toEqual(theirs);
+    expect(await fx.store.sessions.deleteByUser(userId)).toBe(0);
+    expect(await fx.store.sessions.deleteByUser("usr_nobody")).toBe(0);
+  });
+
+  it("deleteByUser never ends another user's session, even one its index names", async () => {
+    // A create refused as a conflict has already indexed the hash under the refused user.
+    const victim = sessionRecord({ userId: "usr_victim" });
+    await fx.store.sessions.create(victim);
+    await fx.store.sessions.create({ ...victim, userId: "usr_other" }).catch(() => {});
+    expect(await fx.store.sessions.deleteByUser("usr_other")).toBe(0);
+    expect(await fx.store.sessions.find(victim.tokenHash, t0)).toEqual(victim);
+  });
+
+  it("a session whose record lands after a deleteByUser is still ended by the next one", async () => {
+    // The create is caught between its two steps (indexed, record not yet written) by a deleteByUser.
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowWrites = new Proxy(fx.redis, {
+      get(target, property, receiver) {
+        if (property === "set") {
+          return async (...args: Parameters<RedisLike["set"]>) => {
+            await gate;
+            return (target.set as (...a: unknown[]) => Promise<unknown>)(...args);
+          };
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const slowStore = createRedisStore({ redis: slowWrites, keyPrefix: fx.prefix, commandTimeoutMs: 5000 });
+    const userId = "usr_race";
+    const session = sessionRecord({ userId });
+
+    const creating = slowStore.sessions.create(session);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await fx.store.sessions.deleteByUser(userId)).toBe(0);
+    release();
+    await creating;
+
+    expect(await fx.store.sessions.find(session.tokenHash, t0)).not.toBeNull();
+    expect(await fx.store.sessions.deleteByUser(userId)).toBe(1);
+    expect(await fx.store.sessions.find(session.tokenHash, t0)).toBeNull();
+  });
+
+  it("listByUser returns the user's live sessions, newest first", async () => {
+    const userId = "usr_list";
+    const oldest = sessionRecord({
+      userId,
+      createdAt: t0,
+      lastActiveAt: t0,
+      expiresAt: after(t0, minutes(15)),
+    });
+    const middle = sessionRecord({
+      userId,
+      createdAt: after(t0, minutes(1)),
+      lastActiveAt: after(t0, minutes(1)),
+      expiresAt: after(t0, minutes(16)),
+    });
+    const newest = sessionRecord({
+      userId,
+      createdAt: after(t0, minutes(2)),
+      lastActiveAt: after(t0, minutes(2)),
+      expiresAt: after(t0, minutes(5)),
+    });
+    for (const session of [middle, oldest, newest, sessionRecord({ userId: "usr_someone" })]) {
+      await fx.store.sessions.create(session);
+    }
+    expect(await fx.store.sessions.listByUser(userId, after(t0, minutes(3)))).toEqual([
+      newest,
+      middle,
+      oldest,
+    ]);
+    // At 15:00 the newest has expired (idle) and the oldest has just reached its deadline.
+    expect(await fx.store.sessions.listByUser(userId, after(t0, minutes(15)))).toEqual([middle]);
+    expect(await fx.store.sessions.listByUser("usr_nobody", t0)).toEqual([]);
+  });
+
+  it("does not store a session that is already expired on the caller's clock", async () => {
+    const session = sessionRecord({
+      lastActiveAt: after(t0, minutes(15)),
+      expiresAt: after(t0, minutes(15)),
+    });
+    await fx.store.sessions.create(session);
+    expect(await fx.redis.exists(`${fx.prefix}session:{${session.tokenHash}}`)).toBe(0);
+  });
+});
