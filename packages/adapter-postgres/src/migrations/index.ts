@@ -1,0 +1,83 @@
+import { GatehouseError } from "@gatehouse/core";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { checkSchemaName } from "../schema-name.js";
+import { sqlStateOf, toStoreError } from "../store-error.js";
+import { initialMigration } from "./0001-initial.js";
+
+/** Options of {@link migrateToLatest}. */
+export interface MigrateOptions {
+  /**
+   * The PostgreSQL schema to create the tables in (created if missing), with the migration bookkeeping
+   * beside them, so Gatehouse lives next to the host's tables without touching them.
+   * @default the connection's search_path (normally `public`)
+   */
+  readonly schema?: string;
+}
+
+/** What {@link migrateToLatest} did. */
+export interface MigrationReport {
+  /** The migrations applied by this call, in order; empty when the schema was already up to date. */
+  readonly executed: readonly string[];
+}
+
+/** The names of the bookkeeping tables: not kysely's defaults, so they never mix with the host's own. */
+const MIGRATION_TABLE = "gatehouse_migrations";
+const MIGRATION_LOCK_TABLE = "gatehouse_migrations_lock";
+
+/** The migrations shipped in the package, by name, for a schema (in order of their names). */
+export function gatehouseMigrations(schema?: string): Record<string, Migration> {
+  return {
+    "0001_initial": initialMigration(schema),
+  };
+}
+
+/**
+ * Brings the Gatehouse tables up to date; safe to call at every start (it does nothing when up to date)
+ * and from several processes at once (kysely holds a lock while it migrates).
+ * @example
+ * const { executed } = await migrateToLatest(db, { schema: "gatehouse" });
+ */
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
+  if (options.schema !== undefined) checkSchemaName(options.schema);
+  let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
+  try {
+    // Without a schema, kysely would look for its bookkeeping tables in every schema, and take another
+    // installation's for ours: name the schema that unqualified names resolve to instead.
+    const schema = options.schema ?? (await currentSchemaOf(db));
+    const provider: MigrationProvider = { getMigrations: async () => gatehouseMigrations(schema) };
+    const migrator = new Migrator({
+      db,
+      provider,
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+      migrationTableSchema: schema,
+    });
+    outcome = await migrator.migrateToLatest();
+  } catch (error) {
+    throw toMigrationError(error, options.schema);
+  }
+  if (outcome.error !== undefined) throw toMigrationError(outcome.error, options.schema);
+  const executed = (outcome.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  return { executed };
+}
+
+function toMigrationError(error: unknown, schema: string | undefined): GatehouseError {
+  if (sqlStateOf(error) === "42P07") {
+    // A table of ours exists already but not from our migrations: most likely the host's own `users`.
+    const where = schema === undefined ? "the default schema" : `schema ${schema}`;
+    const message = `A table Gatehouse needs already exists in ${where}; pass another \`schema\` to migrateToLatest and createPostgresStore.`;
+    return new GatehouseError("CONFIGURATION", message, {}, { cause: error });
+  }
+  return toStoreError(error, "migrateToLatest");
+}
+
+async function currentSchemaOf<DB>(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (schema) return schema;
+  const message = "No schema of the connection's search_path exists: pass a `schema` to migrateToLatest.";
+  throw new GatehouseError("CONFIGURATION", message);
+}

@@ -1,0 +1,20 @@
+import { describeStoreConformance } from "@gatehouse/core/testing";
+import { createPostgresStore, migrateToLatest } from "../src/index.js";
+import { connectServer, describeWithServer, dropSchema, freshSchemaName } from "./support/databases.js";
+
+// The whole conformance suite on a PostgreSQL server, through a `pg` pool, in a schema of its own.
+await describeWithServer("store conformance: postgres (server)", () => {
+  const db = connectServer();
+  const schema = freshSchemaName();
+  describeStoreConformance({
+    name: "postgres (server)",
+    create: async () => {
+      await migrateToLatest(db, { schema });
+      return createPostgresStore({ db, schema });
+    },
+    teardown: async () => {
+      await dropSchema(db, schema);
+      await db.destroy();
+    },
+  });
+});

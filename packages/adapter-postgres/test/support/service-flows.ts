@@ -1,0 +1,163 @@
+import { randomBytes } from "node:crypto";
+import {
+  type Actor,
+  createArgon2Hasher,
+  createGatehouse,
+  createMemoryMailer,
+  GatehouseError,
+  generateSecretKey,
+  type Store,
+} from "@gatehouse/core";
+import { createTestClock } from "@gatehouse/core/testing";
+import { describe, expect, it } from "vitest";
+
+const MINUTE = 60_000;
+const staff: Actor = { kind: "staff", id: "staff-1", email: "superadmin@operator.test" };
+const system: Actor = { kind: "system", name: "provisioning" };
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof GatehouseError) return error.code;
+    throw error;
+  }
+  return "OK";
+}
+
+/** The service on the store, with a memory mailer, a test clock and a cheap argon2id. */
+function setup(store: Store) {
+  const clock = createTestClock();
+  const mailer = createMemoryMailer();
+  const gatehouse = createGatehouse({
+    store,
+    mailer,
+    clock,
+    hasher: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    secrets: { current: generateSecretKey("k1") },
+    links: "https://app.example.test",
+  });
+  const domain = `${randomBytes(4).toString("hex")}.test`;
+  const temporaryPassword = (email: string): string => {
+    const mail = mailer.lastTo(email, "invitation");
+    if (mail?.message.kind !== "invitation") throw new Error(`no invitation to ${email}`);
+    return mail.message.temporaryPassword;
+  };
+  const resetToken = (email: string): string => {
+    const match = /token=([^\s&]+)/.exec(mailer.lastTo(email, "password-reset")?.text ?? "");
+    if (!match?.[1]) throw new Error(`no reset link to ${email}`);
+    return decodeURIComponent(match[1]);
+  };
+  /** Invites `local@domain` and has them sign in and choose a password. */
+  const onboard = async (organizationId: string, inviter: Actor, local: string, roles: string[]) => {
+    const email = `${local}@${domain}`;
+    const { users } = await gatehouse.inviteUsers(inviter, { organizationId, emails: email, roles });
+    const user = users[0];
+    if (!user) throw new Error("nobody was invited");
+    const password = `lantern orbit ${local.length} quiet meadow`;
+    const first = await gatehouse.login({ email, password: temporaryPassword(email) });
+    const session = await gatehouse.changePassword(first.token, { newPassword: password });
+    clock.advance(5_000);
+    return { user, email, password, session, actor: { kind: "member", userId: user.id } as Actor };
+  };
+  const enterpriseOrg = async () => {
+    const organization = await gatehouse.createOrganization(staff, { name: "Acme", preset: "enterprise" });
+    const admin = await onboard(organization.id, system, "admin", [
+      "platform.administrator",
+      "callback.administrator",
+    ]);
+    return { organization, admin };
+  };
+  return { gatehouse, clock, mailer, domain, onboard, enterpriseOrg, resetToken };
+}
+
+/** The service's flows end to end on a PostgreSQL store: what the conformance suite cannot see. */
+export function describeServiceFlows(store: () => Store): void {
+  describe("service flows", () => {
+    it("an invitation batch with one registered address creates nobody, then the corrected batch signs in", async () => {
+      const h = setup(store());
+      const { organization, admin } = await h.enterpriseOrg();
+      const taken = admin.email;
+      const batch = `ann@${h.domain}, bob@${h.domain}; ${taken}`;
+      const refused = h.gatehouse.inviteUsers(admin.actor, {
+        organizationId: organization.id,
+        emails: batch,
+        roles: ["callback.viewer"],
+      });
+      await expect(refused).rejects.toMatchObject({ code: "CONFLICT" });
+      const listed = await h.gatehouse.listUsers(admin.actor, { organizationId: organization.id });
+      expect(listed.items.map((user) => user.email)).toEqual([admin.email]);
+      const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
+      expect(await h.gatehouse.validateSession(ann.session.token)).not.toBeNull();
+    });
+
+    it("three wrong passwords lock the account for 30 minutes; the lock ends on time", async () => {
+      const h = setup(store());
+      const { organization, admin } = await h.enterpriseOrg();
+      const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
+      expect(await codeOf(h.gatehouse.login({ email: ann.email, password: "wrong" }))).toBe(
+        "INVALID_CREDENTIALS",
+      );
+      h.clock.advance(5_000);
+      expect(await codeOf(h.gatehouse.login({ email: ann.email, password: "wrong" }))).toBe(
+        "INVALID_CREDENTIALS",
+      );
+      h.clock.advance(5_000);
+      expect(await codeOf(h.gatehouse.login({ email: ann.email, password: "wrong" }))).toBe("ACCOUNT_LOCKED");
+      expect(await codeOf(h.gatehouse.login({ email: ann.email, password: ann.password }))).toBe(
+        "ACCOUNT_LOCKED",
+      );
+      h.clock.advance(30 * MINUTE);
+      expect((await h.gatehouse.login({ email: ann.email, password: ann.password })).stage).toBe(
+        "authenticated",
+      );
+    });
+
+    it("an e-mail change ends the sessions; removal keeps the audit trail of who removed whom", async () => {
+      const h = setup(store());
+      const { organization, admin } = await h.enterpriseOrg();
+      const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
+      await h.gatehouse.updateUser(admin.actor, ann.user.id, {
+        email: `ann.new@${h.domain}`,
+        roles: ["callback.manager"],
+      });
+      expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
+      await h.gatehouse.removeUser(admin.actor, ann.user.id);
+      await expect(h.gatehouse.getUser(admin.actor, ann.user.id)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      const log = await h.gatehouse.listAuditLog(admin.actor, {
+        organizationId: organization.id,
+        userId: ann.user.id,
+      });
+      const actions = log.items.map((entry) => entry.action);
+      expect(actions).toEqual(expect.arrayContaining(["user.removed", "user.email-changed", "user.invited"]));
+      expect(log.items.find((entry) => entry.action === "user.removed")?.actor.id).toBe(admin.user.id);
+    });
+
+    it("the last administrator can be neither removed nor demoted", async () => {
+      const h = setup(store());
+      const { organization, admin } = await h.enterpriseOrg();
+      const other = await h.onboard(organization.id, admin.actor, "other", ["platform.administrator"]);
+      await h.gatehouse.removeUser(admin.actor, other.user.id);
+      const demotion = h.gatehouse.updateUser(admin.actor, admin.user.id, { roles: ["callback.viewer"] });
+      expect(await codeOf(demotion)).toBe("LAST_ADMINISTRATOR");
+      expect(await codeOf(h.gatehouse.removeUser(admin.actor, admin.user.id))).not.toBe("OK");
+    });
+
+    it("a reset link works once, ends every session and does not sign the user in", async () => {
+      const h = setup(store());
+      const { organization, admin } = await h.enterpriseOrg();
+      const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
+      await h.gatehouse.requestPasswordReset({ email: ann.email });
+      const token = h.resetToken(ann.email);
+      const password = "a brand new passphrase for ann";
+      await h.gatehouse.resetPassword({ token, password });
+      expect(await codeOf(h.gatehouse.resetPassword({ token, password: "yet another passphrase" }))).not.toBe(
+        "OK",
+      );
+      expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
+      expect((await h.gatehouse.login({ email: ann.email, password })).stage).toBe("authenticated");
+    });
+  });
+}
