@@ -1,8 +1,8 @@
+import { describeServiceFlows } from "@gatehouse/core/testing";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll } from "vitest";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";
 import { connectPGlite } from "./support/databases.js";
-import { describeServiceFlows } from "./support/service-flows.js";
 
 // On PGlite's single connection, a flow that queried outside its own transaction would fail here.
 let db: Kysely<unknown> | undefined;

@@ -1,7 +1,7 @@
+import { describeServiceFlows } from "@gatehouse/core/testing";
 import { afterAll, beforeAll } from "vitest";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";
 import { connectServer, describeWithServer, dropSchema, freshSchemaName } from "./support/databases.js";
-import { describeServiceFlows } from "./support/service-flows.js";
 
 await describeWithServer("service flows (server)", () => {
   const db = connectServer();

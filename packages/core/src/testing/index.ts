@@ -17,3 +17,4 @@ export {
   type TestClock,
   uniqueEmail,
 } from "./fixtures.js";
+export { describeServiceFlows } from "./service-flows.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import {
+  describeServiceFlows,
   describeStoreConformance,
   makeAuditRecord,
   makeOrganization,
@@ -8,6 +9,7 @@ import {
 } from "../../src/testing/index.js";
 
 describeStoreConformance({ name: "memory", create: () => createMemoryStore() });
+describeServiceFlows(() => createMemoryStore());
 
 describe("memory store", () => {
   it("returns copies: mutating a returned user changes nothing stored", async () => {
