@@ -12,6 +12,7 @@ import type { TokenKind } from "@gatehouse/core";
  * | `<prefix>attempts:{<key>}`            | string     | `{ version, state }` (JSON), native TTL       |
  * | `<prefix>token:<kind>:{<hash>}`       | string     | the token record (JSON), native TTL           |
  * | `<prefix>user-tokens:{<userId>}:<kind>` | sorted set | the user's token hashes of one kind         |
+ * | `<prefix>rate:{<key>}:<window>:<start>` | string   | a rate limiter's count (see rate-limiter.ts) |
  */
 export interface KeyLayout {
   session(tokenHash: string): string;

@@ -191,3 +191,4 @@ export type {
   VersionedAttemptState,
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export { createMemoryRateLimiter, type RateLimiter, type RateLimitVerdict } from "./store/rate-limiter.js";

@@ -40,6 +40,8 @@ const enterprise: GatehousePolicy = {
     activationTtlMs: 7 * day, // not in the seed: enterprise onboards with a temporary password
     smsCodeTtlMs: 5 * minute, // not in the seed: enterprise uses "an authenticator app"
     smsCodeMaxAttempts: 5, // not in the seed: as above
+    messagesPerWindow: 5, // not in the seed: at most five reset links or codes per recipient an hour
+    messageWindowMs: 60 * minute,
   },
   password: {
     minLength: 12, // not in the seed: 12 for administrators of a contact center (NIST: at least 8)
@@ -85,6 +87,8 @@ const team: GatehousePolicy = {
     activationTtlMs: 7 * day, // "Attentive sends them an email to activate their account." (lifetime not stated)
     smsCodeTtlMs: 5 * minute, // not in the seed: a short-lived code
     smsCodeMaxAttempts: 5, // not in the seed: bounds guessing a 6-digit code
+    messagesPerWindow: 5, // not in the seed: bounds SMS cost; five codes or links per recipient an hour
+    messageWindowMs: 60 * minute,
   },
   password: {
     minLength: 8, // not in the seed: NIST SP 800-63B's minimum

@@ -29,6 +29,13 @@ export interface TokenPolicy {
    * second-factor verification resets it.
    */
   smsCodeMaxAttempts: number;
+  /**
+   * Messages carrying a secret (an SMS code, a reset link) sent to one recipient within `messageWindowMs`
+   * before further requests are refused: bounds SMS cost and mailbox flooding.
+   */
+  messagesPerWindow: number;
+  /** The window of `messagesPerWindow`. */
+  messageWindowMs: number;
 }
 
 /** When a token of `kind` issued at `issuedAt` stops working. */
@@ -63,6 +70,8 @@ export function tokenPolicyIssues(policy: TokenPolicy): Issue[] {
   checkDuration(issues, ["activationTtlMs"], policy.activationTtlMs);
   checkDuration(issues, ["smsCodeTtlMs"], policy.smsCodeTtlMs);
   checkInteger(issues, ["smsCodeMaxAttempts"], policy.smsCodeMaxAttempts, 1);
+  checkInteger(issues, ["messagesPerWindow"], policy.messagesPerWindow, 1);
+  checkDuration(issues, ["messageWindowMs"], policy.messageWindowMs);
   return issues;
 }
 

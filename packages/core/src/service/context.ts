@@ -11,6 +11,7 @@ import { defaultMailTemplates, type MailTemplates, renderSms, textToHtml } from 
 import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
 import { presets, validatePolicy } from "../policy/presets.js";
 import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
+import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter.js";
 import type { DurableRepositories, Store } from "../store/store.js";
 import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
 
@@ -48,6 +49,12 @@ export interface GatehouseOptions {
   permissions?: Partial<FlowPermissions>;
   /** The base URL of the host app (links are `${baseUrl}/activate?token=…`), or one builder per link. */
   links?: string | LinkBuilders;
+  /**
+   * Throttles messages carrying secrets (SMS codes, reset links) per recipient, by the token policy's
+   * `messagesPerWindow`. Pass a shared one (`createRedisRateLimiter`) when several app instances run.
+   * @default createMemoryRateLimiter()
+   */
+  rateLimiter?: RateLimiter;
   /** Replaces any of the e-mail templates. */
   templates?: Partial<MailTemplates>;
   /** The issuer shown in authenticator apps. @default "Gatehouse" */
@@ -70,6 +77,7 @@ export interface ServiceContext {
   readonly links: LinkBuilders;
   readonly issuer: string;
   readonly attemptRetentionMs: number;
+  readonly rateLimiter: RateLimiter;
   policyOf(organization: OrganizationRecord): GatehousePolicy;
   /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
   sendMail(message: MailMessage): Promise<boolean>;
@@ -116,6 +124,7 @@ export function createContext(options: GatehouseOptions): ServiceContext {
     links: resolveLinks(options.links),
     issuer: options.issuer ?? "Gatehouse",
     attemptRetentionMs: options.attemptRetentionMs ?? 400 * DAY_MS,
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
     policyOf: (organization) => presetPolicies[organization.settings.preset] ?? policy,
     async sendMail(message) {
       const render = templates[message.kind] as (m: MailMessage) => {

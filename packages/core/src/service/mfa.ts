@@ -14,6 +14,7 @@ import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from ".
 import type { ServiceContext } from "./context.js";
 import { auditLogin, type LoginResult, smsCodeHash } from "./login.js";
 import { parseInput, schemas } from "./schemas.js";
+import { throttleMessages } from "./rate-limits.js";
 import { issueSession, requireSession, type ValidSession } from "./sessions.js";
 import { enrolledFactors, toUser } from "./views.js";
 
@@ -229,6 +230,7 @@ async function sendCode(
 ): Promise<{ expiresAt: Date }> {
   const kind = purpose === "sign-in" ? "sms-code" : "phone-verification";
   const now = ctx.clock.now();
+  await throttleMessages(ctx, `sms:${phone}`, tokens);
   const code = generateNumericCode(6);
   const expiresAt = tokenExpiresAt("sms-code", tokens, now);
   // The expiring secret is written first: if the send fails it simply expires unused.

@@ -10,6 +10,7 @@ import { assertNotSuperior, findUserFor } from "./guards.js";
 import { auditLogin, selfActor } from "./login.js";
 import { confirmPassword } from "./mfa.js";
 import { assertPasswordAllowed } from "./provisioning.js";
+import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
 import { enrolledFactors } from "./views.js";
@@ -63,7 +64,12 @@ export async function requestPasswordReset(ctx: ServiceContext, input: { email: 
   if (!user) return;
   const organization = await ctx.store.organizations.findById(user.organizationId);
   if (organization?.settings.authMode !== "password") return;
-  await issueResetLink(ctx, user, organization, selfActor(user));
+  try {
+    await issueResetLink(ctx, user, organization, selfActor(user));
+  } catch (error) {
+    // Throttled: answering differently would tell a registered address from another.
+    if (!(error instanceof GatehouseError && error.code === "RATE_LIMITED")) throw error;
+  }
 }
 
 /** An administrator sends a user a reset link. SSO organizations have no password reset: a clear error. */
@@ -95,6 +101,7 @@ async function issueResetLink(
 ): Promise<boolean> {
   const policy = ctx.policyOf(organization);
   const now = ctx.clock.now();
+  await throttleMessages(ctx, `reset:${user.id}`, policy.tokens);
   const token = generateToken();
   const expiresAt = tokenExpiresAt("password-reset", policy.tokens, now);
   // Asking again sends a new link and the older ones stop working.

@@ -17,4 +17,5 @@ export {
   type TestClock,
   uniqueEmail,
 } from "./fixtures.js";
+export { describeRateLimiterConformance, type RateLimiterConformanceOptions } from "./rate-limiter.js";
 export { describeServiceFlows } from "./service-flows.js";

