@@ -10,8 +10,8 @@ import type { Mailer, MailMessage, SmsMessage, SmsSender } from "../messages/mes
 import { defaultMailTemplates, type MailTemplates, renderSms, textToHtml } from "../messages/templates.js";
 import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
 import { presets, validatePolicy } from "../policy/presets.js";
-import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter.js";
+import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import type { DurableRepositories, Store } from "../store/store.js";
 import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
 

@@ -13,8 +13,8 @@ import type { UserPatch, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
 import { auditLogin, type LoginResult, smsCodeHash } from "./login.js";
-import { parseInput, schemas } from "./schemas.js";
 import { throttleMessages } from "./rate-limits.js";
+import { parseInput, schemas } from "./schemas.js";
 import { issueSession, requireSession, type ValidSession } from "./sessions.js";
 import { enrolledFactors, toUser } from "./views.js";
 

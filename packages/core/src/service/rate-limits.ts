@@ -3,7 +3,11 @@ import type { TokenPolicy } from "../policy/token.js";
 import type { ServiceContext } from "./context.js";
 
 /** Refuses with RATE_LIMITED once a recipient has been sent `messagesPerWindow` secrets in the window. */
-export async function throttleMessages(ctx: ServiceContext, recipientKey: string, tokens: TokenPolicy): Promise<void> {
+export async function throttleMessages(
+  ctx: ServiceContext,
+  recipientKey: string,
+  tokens: TokenPolicy,
+): Promise<void> {
   const verdict = await ctx.rateLimiter.hit(
     `messages:${recipientKey}`,
     tokens.messagesPerWindow,
