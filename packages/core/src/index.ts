@@ -59,6 +59,8 @@ export {
   defineMatrix,
   type GrantConfig,
   type Grants,
+  grantsOf,
+  type HeldPage,
   listPermissions,
   type Matrix,
   type MatrixAction,

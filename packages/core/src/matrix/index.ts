@@ -5,6 +5,8 @@ export {
   compileGrants,
   compileStaffGrants,
   type Grants,
+  grantsOf,
+  type HeldPage,
   listPermissions,
   missingPermissions,
   type RoleRef,

@@ -1,5 +1,11 @@
 import { GatehouseError, type Issue, ValidationError } from "../errors.js";
-import { compileGrants, type Grants, missingPermissions, type RoleRef } from "../matrix/compile-grants.js";
+import {
+  compileGrants,
+  type Grants,
+  grantsOf,
+  missingPermissions,
+  type RoleRef,
+} from "../matrix/compile-grants.js";
 import type { OrganizationRecord, UserRecord } from "../store/records.js";
 import type { DurableRepositories } from "../store/store.js";
 import { authorize, compileUserGrants, holds, notFound, type ResolvedActor } from "./actor.js";
@@ -137,5 +143,5 @@ export async function assertKeepsAnAdministrator(
 }
 
 function holdsBits(ctx: ServiceContext, bits: Uint32Array): boolean {
-  return holds({ matrix: ctx.matrix, bits }, ctx.permissions.manageUsers);
+  return holds(grantsOf(ctx.matrix, bits), ctx.permissions.manageUsers);
 }
