@@ -1,0 +1,399 @@
+import { Router } from "express";
+import QRCode from "qrcode";
+import { pathOfStage, send } from "../app.js";
+import { sessionOf } from "../auth.js";
+import { attempt, noErrors } from "../form-errors.js";
+import { html, raw } from "../html.js";
+import { fieldError, formError, invalid, layout } from "../views/layout.js";
+
+/** @import { Deps } from "../app.js" */
+/** @import { FormErrors } from "../form-errors.js" */
+/** @import { View } from "../views/layout.js" */
+
+/**
+ * Sign-in and its steps: password, second factor (or the recovery code), the forced password change, MFA
+ * enrolment; forgot/reset password, account activation, sign-out.
+ * @param {Deps} deps
+ * @returns {import("express").Router}
+ */
+export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
+  const router = Router();
+  /** @param {import("express").Request} req */
+  const pending = (req) => sessionOf(req);
+  /** @param {unknown} value */
+  const text = (value) => (typeof value === "string" ? value : "");
+
+  router.get("/login", (req, res) => {
+    const session = pending(req);
+    if (session) return res.redirect(303, pathOfStage(session.stage));
+    send(res, loginPage(viewOf(req, res), { email: "" }, noErrors));
+  });
+
+  router.post("/login", async (req, res) => {
+    const email = text(req.body.email);
+    const result = await attempt(() => gatehouse.login({ email, password: text(req.body.password) }), {
+      fields: ["email", "password"],
+    });
+    if (!result.ok) return send(res, loginPage(viewOf(req, res), { email }, result.errors), 401);
+    auth.setSession(res, result.value);
+    res.redirect(303, pathOfStage(result.value.stage));
+  });
+
+  router.get("/login/verify", (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "mfa") return res.redirect(303, session ? pathOfStage(session.stage) : "/login");
+    const method = req.query.method === "recovery" ? "recovery" : "totp";
+    send(res, verifyPage(viewOf(req, res), method, noErrors));
+  });
+
+  router.post("/login/verify", async (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "mfa") return res.redirect(303, "/login");
+    const method = req.body.method === "recovery" ? "recovery" : "totp";
+    const result = await attempt(
+      () => gatehouse.verifySecondFactor(session.token, { method, code: text(req.body.code) }),
+      { fields: ["code"] },
+    );
+    if (!result.ok) {
+      const errors =
+        result.error.code === "INVALID_CODE"
+          ? { fields: { code: [result.error.message] }, form: [] }
+          : result.errors;
+      return send(res, verifyPage(viewOf(req, res), method, errors), 401);
+    }
+    auth.setSession(res, result.value);
+    if (method === "recovery")
+      flash(res, "Signed in with your recovery code. It has been replaced: see Show recovery code.");
+    res.redirect(303, pathOfStage(result.value.stage));
+  });
+
+  router.get("/password/change", (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "password-change" && session?.stage !== "authenticated") {
+      return res.redirect(303, session ? pathOfStage(session.stage) : "/login");
+    }
+    send(res, passwordPage(viewOf(req, res), session.stage === "password-change", noErrors));
+  });
+
+  router.post("/password/change", async (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "password-change" && session?.stage !== "authenticated") {
+      return res.redirect(303, "/login");
+    }
+    const forced = session.stage === "password-change";
+    const newPassword = text(req.body.newPassword);
+    /** @type {FormErrors} */
+    const mismatch = { fields: { confirmPassword: ["The two passwords differ."] }, form: [] };
+    if (newPassword !== text(req.body.confirmPassword)) {
+      return send(res, passwordPage(viewOf(req, res), forced, mismatch), 400);
+    }
+    const input = forced ? { newPassword } : { newPassword, currentPassword: text(req.body.currentPassword) };
+    const result = await attempt(() => gatehouse.changePassword(session.token, input), {
+      fields: ["newPassword", "currentPassword"],
+      rename: { password: "newPassword" },
+    });
+    if (!result.ok) {
+      const errors =
+        result.error.code === "INVALID_CREDENTIALS"
+          ? { fields: { currentPassword: ["This is not your current password."] }, form: [] }
+          : result.errors;
+      return send(res, passwordPage(viewOf(req, res), forced, errors), 400);
+    }
+    auth.setSession(res, result.value);
+    flash(res, "Your new password is saved.");
+    res.redirect(303, pathOfStage(result.value.stage));
+  });
+
+  router.get("/mfa/enroll", async (req, res) => {
+    const session = pending(req);
+    if (session?.stage === "mfa-enrollment") {
+      const enrollment = await gatehouse.beginTotpEnrollment(session.token);
+      return send(res, await enrollPage(viewOf(req, res), enrollment, true, noErrors));
+    }
+    if (session?.stage === "authenticated") return send(res, confirmEnrollPage(viewOf(req, res), noErrors));
+    res.redirect(303, session ? pathOfStage(session.stage) : "/login");
+  });
+
+  router.post("/mfa/enroll/start", async (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "authenticated") return res.redirect(303, "/login");
+    const result = await attempt(
+      () => gatehouse.beginTotpEnrollment(session.token, { password: text(req.body.password) }),
+      { fields: ["password"] },
+    );
+    if (!result.ok) {
+      const errors =
+        result.error.code === "INVALID_CREDENTIALS"
+          ? { fields: { password: ["This is not your password."] }, form: [] }
+          : result.errors;
+      return send(res, confirmEnrollPage(viewOf(req, res), errors), 400);
+    }
+    send(res, await enrollPage(viewOf(req, res), result.value, false, noErrors));
+  });
+
+  router.post("/mfa/enroll", async (req, res) => {
+    const session = pending(req);
+    if (session?.stage !== "mfa-enrollment" && session?.stage !== "authenticated") {
+      return res.redirect(303, "/login");
+    }
+    const result = await attempt(
+      () => gatehouse.completeTotpEnrollment(session.token, { code: text(req.body.code) }),
+      {
+        fields: ["code"],
+      },
+    );
+    if (!result.ok) {
+      // The secret was on this page already: showing it again from the form reveals nothing new, and the
+      // service checks the code against the secret it keeps, not against this one.
+      const uri = text(req.body.uri);
+      const shown = {
+        uri: uri.startsWith("otpauth://") ? uri : "",
+        secret: text(req.body.secret).replace(/[^A-Z2-7]/g, ""),
+      };
+      const errors =
+        result.error.code === "INVALID_CODE"
+          ? { fields: { code: [result.error.message] }, form: [] }
+          : result.errors;
+      return send(
+        res,
+        await enrollPage(viewOf(req, res), shown, session.stage === "mfa-enrollment", errors),
+        400,
+      );
+    }
+    auth.setSession(res, result.value);
+    flash(res, "Multi-factor authentication is enabled. We sent you an e-mail about it.");
+    res.redirect(303, pathOfStage(result.value.stage));
+  });
+
+  router.get("/forgot-password", (req, res) => send(res, forgotPage(viewOf(req, res), false, noErrors)));
+
+  router.post("/forgot-password", async (req, res) => {
+    const result = await attempt(() => gatehouse.requestPasswordReset({ email: text(req.body.email) }), {
+      fields: ["email"],
+    });
+    send(
+      res,
+      forgotPage(viewOf(req, res), result.ok, result.ok ? noErrors : result.errors),
+      result.ok ? 200 : 400,
+    );
+  });
+
+  router.get("/reset-password", (req, res) => {
+    send(res, newPasswordPage(viewOf(req, res), "reset", text(req.query.token), noErrors));
+  });
+
+  router.post("/reset-password", async (req, res) => {
+    const token = text(req.body.token);
+    const password = text(req.body.newPassword);
+    const result = await attempt(() => gatehouse.resetPassword({ token, password }), {
+      fields: ["newPassword"],
+      rename: { password: "newPassword" },
+    });
+    if (!result.ok) return send(res, newPasswordPage(viewOf(req, res), "reset", token, result.errors), 400);
+    flash(res, "Your password is reset. Sign in with it (and your second factor, if you use one).");
+    res.redirect(303, "/login");
+  });
+
+  router.get("/activate", (req, res) => {
+    send(res, newPasswordPage(viewOf(req, res), "activate", text(req.query.token), noErrors));
+  });
+
+  router.post("/activate", async (req, res) => {
+    const token = text(req.body.token);
+    const password = text(req.body.newPassword);
+    const result = await attempt(() => gatehouse.activateAccount({ token, password }), {
+      fields: ["newPassword"],
+      rename: { password: "newPassword" },
+    });
+    if (!result.ok)
+      return send(res, newPasswordPage(viewOf(req, res), "activate", token, result.errors), 400);
+    flash(res, "Your account is active: sign in.");
+    res.redirect(303, "/login");
+  });
+
+  router.post("/logout", async (req, res) => {
+    const session = pending(req);
+    if (session) await gatehouse.logout(session.token);
+    auth.clearSession(res);
+    res.redirect(303, "/login");
+  });
+
+  return router;
+}
+
+/**
+ * @param {View} view
+ * @param {{ email: string }} values
+ * @param {FormErrors} errors
+ */
+function loginPage(view, values, errors) {
+  return layout(view, {
+    title: "Sign in",
+    narrow: true,
+    body: html`<h1>Sign in</h1>
+<p class="lead">With your e-mail address and password.</p>
+${formError(errors)}
+<form method="post" action="/login" novalidate>
+  <label for="email">E-mail address</label>
+  <input id="email" name="email" type="email" autocomplete="username" value="${values.email}" required${invalid(errors, "email")}>
+  ${fieldError(errors, "email")}
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required${invalid(errors, "password")}>
+  ${fieldError(errors, "password")}
+  <p class="actions"><button type="submit">Sign in</button> <a href="/forgot-password">Forgot your password?</a></p>
+</form>`,
+  });
+}
+
+/**
+ * @param {View} view
+ * @param {"totp" | "recovery"} method
+ * @param {FormErrors} errors
+ */
+function verifyPage(view, method, errors) {
+  const totp = method === "totp";
+  return layout(view, {
+    title: "Second factor",
+    narrow: true,
+    body: html`<h1>${totp ? "Enter your code" : "Use your recovery code"}</h1>
+<p class="lead">${totp ? "Open your authenticator app and enter the 6-digit code it shows." : "Enter your personal recovery code. It will be replaced once used."}</p>
+${formError(errors)}
+<form method="post" action="/login/verify" novalidate>
+  <input type="hidden" name="method" value="${method}">
+  <label for="code">${totp ? "Authentication code" : "Recovery code"}</label>
+  <input id="code" name="code" type="text" autocomplete="one-time-code" ${totp ? raw('inputmode="numeric" maxlength="6"') : ""} required${invalid(errors, "code")}>
+  ${fieldError(errors, "code")}
+  <p class="actions"><button type="submit">Verify</button>
+  ${totp ? html`<a href="/login/verify?method=recovery">Use your recovery code instead</a>` : html`<a href="/login/verify">Use your authenticator app</a>`}</p>
+</form>`,
+  });
+}
+
+/**
+ * @param {View} view
+ * @param {boolean} forced
+ * @param {FormErrors} errors
+ */
+function passwordPage(view, forced, errors) {
+  return layout(view, {
+    title: "Choose a password",
+    narrow: true,
+    body: html`<h1>${forced ? "Choose your own password" : "Change your password"}</h1>
+<p class="lead">${forced ? "You signed in with a temporary password: replace it before you go on." : "Every other session of yours will end."}</p>
+${formError(errors)}
+<form method="post" action="/password/change" novalidate>
+  ${
+    forced
+      ? ""
+      : html`<label for="currentPassword">Current password</label>
+  <input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password"${invalid(errors, "currentPassword")}>
+  ${fieldError(errors, "currentPassword")}`
+  }
+  <label for="newPassword">New password <span class="hint">at least 12 characters</span></label>
+  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword")}>
+  ${fieldError(errors, "newPassword")}
+  <label for="confirmPassword">Repeat the new password</label>
+  <input id="confirmPassword" name="confirmPassword" type="password" autocomplete="new-password"${invalid(errors, "confirmPassword")}>
+  ${fieldError(errors, "confirmPassword")}
+  <p><button type="submit">Save password</button></p>
+</form>`,
+  });
+}
+
+/**
+ * @param {View} view
+ * @param {FormErrors} errors
+ */
+function confirmEnrollPage(view, errors) {
+  return layout(view, {
+    title: "Set up an authenticator app",
+    narrow: true,
+    body: html`<h1>Set up an authenticator app</h1>
+<p class="lead">Confirm your password to add an authenticator app to your account.</p>
+${formError(errors)}
+<form method="post" action="/mfa/enroll/start" novalidate>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password"${invalid(errors, "password")}>
+  ${fieldError(errors, "password")}
+  <p class="actions"><button type="submit">Continue</button> <a href="/account">Cancel</a></p>
+</form>`,
+  });
+}
+
+/**
+ * The Multi-Factor Authentication page: the QR code and the optional secret code.
+ * @param {View} view
+ * @param {{ uri: string; secret: string }} enrollment
+ * @param {boolean} required
+ * @param {FormErrors} errors
+ */
+async function enrollPage(view, enrollment, required, errors) {
+  const qr = enrollment.uri ? await QRCode.toString(enrollment.uri, { type: "svg", margin: 1 }) : "";
+  return layout(view, {
+    title: "Multi-factor authentication",
+    narrow: true,
+    body: html`<h1>Multi-factor authentication</h1>
+${required ? html`<div class="callout">Your organization requires multi-factor authentication: set it up to continue.</div>` : ""}
+<p class="lead">Scan this QR code with your authenticator app, then enter the 6-digit code it shows.</p>
+<div class="qr" aria-label="QR code">${raw(qr)}</div>
+<p>Can't scan it? Enter this secret code in the app instead:<br><code class="secret" data-testid="totp-secret">${enrollment.secret}</code></p>
+${formError(errors)}
+<form method="post" action="/mfa/enroll" novalidate>
+  <input type="hidden" name="uri" value="${enrollment.uri}">
+  <input type="hidden" name="secret" value="${enrollment.secret}">
+  <label for="code">Code from the app</label>
+  <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6"${invalid(errors, "code")}>
+  ${fieldError(errors, "code")}
+  <p><button type="submit">Verify and enable</button></p>
+</form>`,
+  });
+}
+
+/**
+ * @param {View} view
+ * @param {boolean} sent
+ * @param {FormErrors} errors
+ */
+function forgotPage(view, sent, errors) {
+  return layout(view, {
+    title: "Forgot your password",
+    narrow: true,
+    body: html`<h1>Forgot your password?</h1>
+${
+  sent
+    ? html`<div class="notice" role="status">If this address has an account, we sent it a link to reset the password. The link works once, for 30 minutes.</div><p><a href="/login">Back to sign-in</a></p>`
+    : html`<p class="lead">We will e-mail you a link to choose a new password.</p>
+${formError(errors)}
+<form method="post" action="/forgot-password" novalidate>
+  <label for="email">E-mail address</label>
+  <input id="email" name="email" type="email" autocomplete="username"${invalid(errors, "email")}>
+  ${fieldError(errors, "email")}
+  <p class="actions"><button type="submit">Send the link</button> <a href="/login">Back to sign-in</a></p>
+</form>`
+}`,
+  });
+}
+
+/**
+ * @param {View} view
+ * @param {"reset" | "activate"} kind
+ * @param {string} token
+ * @param {FormErrors} errors
+ */
+function newPasswordPage(view, kind, token, errors) {
+  const action = kind === "reset" ? "/reset-password" : "/activate";
+  return layout(view, {
+    title: kind === "reset" ? "Reset your password" : "Activate your account",
+    narrow: true,
+    body: html`<h1>${kind === "reset" ? "Reset your password" : "Activate your account"}</h1>
+<p class="lead">Choose a password of at least 12 characters.</p>
+${formError(errors)}
+<form method="post" action="${action}" novalidate>
+  <input type="hidden" name="token" value="${token}">
+  <label for="newPassword">New password</label>
+  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword")}>
+  ${fieldError(errors, "newPassword")}
+  <p><button type="submit">Save password</button></p>
+</form>`,
+  });
+}
