@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryStore } from "@gatehouse/core";
+import { describeServiceFlows, describeStoreConformance } from "@gatehouse/core/testing";
+import { afterAll } from "vitest";
+import { createJsonFileStore } from "../src/json-file-store.js";
+
+// The whole test file of a new adapter: the conformance suite for the repositories it provides, and the
+// service's flows on the store it makes with a durable one.
+
+const dir = mkdtempSync(join(tmpdir(), "gatehouse-json-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreConformance({
+  name: "json-file",
+  repositories: ["sessions", "attempts", "tokens"],
+  create: () => createJsonFileStore({ path: join(dir, "conformance.json") }),
+});
+
+describeServiceFlows(() => ({
+  ...createMemoryStore(),
+  ...createJsonFileStore({ path: join(dir, "flows.json") }),
+}));

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+const conditions = ["@gatehouse/source", "module", "node", "development|production"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: { name: "example-custom-adapter" },
+});
