@@ -163,7 +163,7 @@ export type { Delivery, ProvisionResult } from "./service/provisioning.js";
 export { parseInput, schemas } from "./service/schemas.js";
 export type { IssuedSession, ValidSession } from "./service/sessions.js";
 export type { UserChanges } from "./service/users.js";
-export type { Organization, RoleView, User } from "./service/views.js";
+export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
 export type {
   AttemptRepository,
   AuditActor,

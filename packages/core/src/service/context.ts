@@ -14,6 +14,7 @@ import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter
 import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import type { DurableRepositories, Store } from "../store/store.js";
 import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
+import { createPrincipalCache, invalidatingStore, type PrincipalCache } from "./principal-cache.js";
 
 /** Where the links in e-mails point: the host's pages that take a token. */
 export interface LinkBuilders {
@@ -59,6 +60,14 @@ export interface GatehouseOptions {
   templates?: Partial<MailTemplates>;
   /** The issuer shown in authenticator apps. @default "Gatehouse" */
   issuer?: string;
+  /**
+   * How long this process may reuse a signed-in user's record, organization and grants when validating
+   * sessions, instead of reading them from the durable store on every request. This instance forgets them
+   * on every change it makes; another instance may serve them for at most this long after a change made
+   * elsewhere (a removed or demoted user keeps access that long). 0 reads on every request.
+   * @default 0
+   */
+  principalCacheMs?: number;
   /** How long an unused attempt record is kept; the counter never decays before. @default 400 days */
   attemptRetentionMs?: number;
   /** Told of every message that could not be delivered (the flows report it too). */
@@ -78,6 +87,7 @@ export interface ServiceContext {
   readonly issuer: string;
   readonly attemptRetentionMs: number;
   readonly rateLimiter: RateLimiter;
+  readonly principals: PrincipalCache;
   policyOf(organization: OrganizationRecord): GatehousePolicy;
   /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
   sendMail(message: MailMessage): Promise<boolean>;
@@ -113,8 +123,10 @@ export function createContext(options: GatehouseOptions): ServiceContext {
   const clock = options.clock ?? systemClock;
   const report = options.onDeliveryError ?? (() => {});
 
+  const principals = createPrincipalCache(options.principalCacheMs ?? 0);
   const context: ServiceContext = {
-    store: options.store,
+    store: options.principalCacheMs ? invalidatingStore(options.store, principals) : options.store,
+    principals,
     matrix: options.matrix ?? defaultMatrix,
     policy,
     box: createSecretBox(ring),

@@ -7,6 +7,7 @@ import { evaluateSession, sessionExpiresAt } from "../policy/session.js";
 import type { OrganizationRecord, SessionRecord, UserRecord } from "../store/records.js";
 import { compileUserGrants } from "./actor.js";
 import type { ServiceContext } from "./context.js";
+import type { Principal } from "./principal-cache.js";
 
 /** A session handed to the caller: the token goes to the browser; only its hash is stored. */
 export interface IssuedSession {
@@ -69,14 +70,12 @@ export async function loadSession(ctx: ServiceContext, token: string): Promise<V
   const tokenHash = hashToken(token);
   const session = await ctx.store.sessions.find(tokenHash, now);
   if (!session) return null;
-  const [user, organization] = await Promise.all([
-    ctx.store.users.findById(session.userId),
-    ctx.store.organizations.findById(session.organizationId),
-  ]);
-  if (!user || !organization || user.organizationId !== organization.id) {
+  const principal = ctx.principals.get(session.userId, now.getTime()) ?? (await loadPrincipal(ctx, session));
+  if (!principal) {
     await ctx.store.sessions.delete(tokenHash);
     return null;
   }
+  const { user, organization, grants } = principal;
   const policy = ctx.policyOf(organization);
   const verdict = evaluateSession(session, policy.session, now);
   if (verdict.kind === "expired") {
@@ -84,8 +83,18 @@ export async function loadSession(ctx: ServiceContext, token: string): Promise<V
     return null;
   }
   if (verdict.touch) await ctx.store.sessions.touch(tokenHash, now, verdict.expiresAt);
-  const grants = await compileUserGrants(ctx, ctx.store, user);
   return { session, user, organization, policy, grants, expiresAt: verdict.expiresAt };
+}
+
+async function loadPrincipal(ctx: ServiceContext, session: SessionRecord): Promise<Principal | null> {
+  const [user, organization] = await Promise.all([
+    ctx.store.users.findById(session.userId),
+    ctx.store.organizations.findById(session.organizationId),
+  ]);
+  if (!user || !organization || user.organizationId !== organization.id) return null;
+  const principal = { user, organization, grants: await compileUserGrants(ctx, ctx.store, user) };
+  ctx.principals.set(user.id, principal, ctx.clock.now().getTime());
+  return principal;
 }
 
 /** Loads a session that must be in one of `stages`, else UNAUTHENTICATED. */

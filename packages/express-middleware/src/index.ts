@@ -1,0 +1,28 @@
+// @gatehouse/express-middleware: explicit named exports only.
+
+export {
+  createGuards,
+  type Guards,
+  type RequireAuthOptions,
+  requireAuth,
+  requirePermission,
+} from "./guards.js";
+export { type GatehouseMiddlewareOptions, gatehouseMiddleware } from "./middleware.js";
+export {
+  type ErrorHandlerOptions,
+  gatehouseErrorHandler,
+  HttpProblem,
+  type ProblemBody,
+} from "./problem.js";
+export { type GatehouseRouterOptions, gatehouseRouter } from "./router.js";
+export type { SessionBody } from "./routes/handler.js";
+export { csrfTokenOf, endSessionCookie, issueSessionCookie, sessionTokenOf } from "./state.js";
+export type {
+  Can,
+  Register,
+  RegisteredPermissions,
+  RequestAuth,
+  SessionInfo,
+  SignedInAuth,
+  SignedOutAuth,
+} from "./types.js";

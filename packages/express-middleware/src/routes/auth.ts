@@ -1,0 +1,87 @@
+import { GatehouseError, listPermissions, parseInput, schemas } from "@gatehouse/core";
+import type { Router } from "express";
+import { endSessionCookie, sessionTokenOf } from "../state.js";
+import { factorsOf } from "../views.js";
+import { handle, type RouteContext, sendSession, tokenOf } from "./handler.js";
+
+/**
+ * Signing in and out: password, second factor (TOTP or SMS code), recovery code, the SMS code's sending,
+ * logout, the current session, and account activation from an e-mailed link.
+ */
+export function mountAuthRoutes(router: Router, context: RouteContext): void {
+  const { gatehouse } = context;
+
+  router.post(
+    "/login",
+    handle(async (req, res) => {
+      const input = parseInput(schemas.login, req.body);
+      const previous = sessionTokenOf(req);
+      const result = await gatehouse.login(input);
+      // The session this browser held before is ended rather than left behind, unused but valid.
+      if (previous !== null && previous !== result.token) await gatehouse.logout(previous);
+      sendSession(req, res, context, result);
+    }),
+  );
+
+  router.post(
+    "/login/second-factor",
+    handle(async (req, res) => {
+      const input = parseInput(schemas.secondFactor, req.body);
+      sendSession(req, res, context, await gatehouse.verifySecondFactor(tokenOf(req), input));
+    }),
+  );
+
+  router.post(
+    "/login/recovery-code",
+    handle(async (req, res) => {
+      const { code } = parseInput(schemas.code, req.body);
+      const result = await gatehouse.verifySecondFactor(tokenOf(req), { method: "recovery", code });
+      sendSession(req, res, context, result);
+    }),
+  );
+
+  router.post(
+    "/login/sms-code",
+    handle(async (req, res) => {
+      const { expiresAt } = await gatehouse.sendSignInCode(tokenOf(req));
+      res.status(202).json({ expiresAt });
+    }),
+  );
+
+  router.post(
+    "/logout",
+    handle(async (req, res) => {
+      const token = sessionTokenOf(req);
+      if (token !== null) await gatehouse.logout(token);
+      endSessionCookie(req, res);
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    "/session",
+    handle(async (req, res) => {
+      const auth = req.auth;
+      if (auth.user === null) {
+        throw new GatehouseError("UNAUTHENTICATED", "Sign in first: the session is missing or has expired.");
+      }
+      res.status(200).json({
+        stage: auth.stage,
+        expiresAt: auth.session.expiresAt,
+        user: auth.user,
+        factors: factorsOf(auth.user),
+        organization: { id: auth.organization.id, name: auth.organization.name },
+        permissions: auth.stage === "authenticated" ? listPermissions(auth.grants) : [],
+      });
+    }),
+  );
+
+  router.post(
+    "/activate",
+    handle(async (req, res) => {
+      const input = parseInput(schemas.tokenAndPassword, req.body);
+      const user = await gatehouse.activateAccount(input);
+      res.status(200).json({ user });
+    }),
+  );
+}
