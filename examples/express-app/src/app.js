@@ -106,7 +106,7 @@ export function createApp({ gatehouse, outbox = null, dev = outbox !== null, sec
           .type("html")
           .send(String(forbiddenPage(view, message)));
       } else if (isGatehouseError(error, "UNAUTHENTICATED")) {
-        auth.clearSession(res);
+        auth.clearSession(req, res);
         res.redirect(303, "/login");
       } else if (isGatehouseError(error, "NOT_FOUND")) {
         res

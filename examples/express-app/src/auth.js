@@ -1,4 +1,9 @@
-import { gatehouseMiddleware, sessionTokenOf } from "@gatehouse/express-middleware";
+import {
+  endSessionCookie,
+  gatehouseMiddleware,
+  issueSessionCookie,
+  sessionTokenOf,
+} from "@gatehouse/express-middleware";
 
 /** @import { Gatehouse, IssuedSession } from "@gatehouse/core" */
 /** @import { SignedInAuth } from "@gatehouse/express-middleware" */
@@ -15,8 +20,8 @@ const COOKIE_NAME = "gatehouse_session";
 /**
  * @typedef {object} AuthLayer
  * @property {import("express").RequestHandler} middleware
- * @property {(res: Response, issued: IssuedSession) => void} setSession
- * @property {(res: Response) => void} clearSession
+ * @property {(req: Request, res: Response, issued: IssuedSession) => void} setSession
+ * @property {(req: Request, res: Response) => void} clearSession
  */
 
 /**
@@ -28,58 +33,22 @@ const COOKIE_NAME = "gatehouse_session";
  * @returns {AuthLayer}
  */
 export function createAuth(gatehouse, { secure }) {
-  const middleware = gatehouseMiddleware(gatehouse, { secure, cookieName: COOKIE_NAME });
-
-  /**
-   * @param {Response} res
-   * @param {string} value
-   * @param {number} maxAgeSeconds
-   */
-  const writeCookie = (res, value, maxAgeSeconds) => {
-    // The same attributes as the middleware's own cookie: it reads and slides this one on every request.
-    const parts = [
-      `${COOKIE_NAME}=${value}`,
-      `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
-      "Path=/",
-      "HttpOnly",
-    ];
-    if (secure) parts.push("Secure");
-    parts.push("SameSite=Lax");
-    replaceCookie(res, COOKIE_NAME, parts.join("; "));
-  };
-
   return {
-    middleware,
+    middleware: gatehouseMiddleware(gatehouse, { secure, cookieName: COOKIE_NAME }),
     /**
-     * Hands a session the service issued (a new token at every sign-in step) to the browser.
+     * Hands a session the service issued (a new token at every sign-in step) to the browser, with the
+     * middleware's own cookie attributes.
+     * @param {Request} req
      * @param {Response} res
      * @param {IssuedSession} issued
      */
-    setSession(res, issued) {
-      writeCookie(
-        res,
-        issued.token,
-        (issued.expiresAt.getTime() - gatehouse.context.clock.now().getTime()) / 1000,
-      );
-    },
-    /** @param {Response} res */
-    clearSession(res) {
-      writeCookie(res, "", 0);
-    },
+    setSession: (req, res, issued) => issueSessionCookie(req, res, issued),
+    /**
+     * @param {Request} req
+     * @param {Response} res
+     */
+    clearSession: (req, res) => endSessionCookie(req, res),
   };
-}
-
-/**
- * Sets a cookie, replacing an earlier Set-Cookie of the same name in this response (the middleware may have
- * re-sent the old session's cookie already).
- * @param {Response} res
- * @param {string} name
- * @param {string} header
- */
-function replaceCookie(res, name, header) {
-  const existing = res.getHeader("Set-Cookie");
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader("Set-Cookie", [...list.filter((cookie) => !cookie.startsWith(`${name}=`)), header]);
 }
 
 /**

@@ -35,7 +35,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       fields: ["email", "password"],
     });
     if (!result.ok) return send(res, loginPage(viewOf(req, res), { email }, result.errors), 401);
-    auth.setSession(res, result.value);
+    auth.setSession(req, res, result.value);
     res.redirect(303, pathOfStage(result.value.stage));
   });
 
@@ -61,7 +61,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
           : result.errors;
       return send(res, verifyPage(viewOf(req, res), method, errors), 401);
     }
-    auth.setSession(res, result.value);
+    auth.setSession(req, res, result.value);
     if (method === "recovery")
       flash(res, "Signed in with your recovery code. It has been replaced: see Show recovery code.");
     res.redirect(303, pathOfStage(result.value.stage));
@@ -99,7 +99,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
           : result.errors;
       return send(res, passwordPage(viewOf(req, res), forced, errors), 400);
     }
-    auth.setSession(res, result.value);
+    auth.setSession(req, res, result.value);
     flash(res, "Your new password is saved.");
     res.redirect(303, pathOfStage(result.value.stage));
   });
@@ -160,7 +160,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
         400,
       );
     }
-    auth.setSession(res, result.value);
+    auth.setSession(req, res, result.value);
     flash(res, "Multi-factor authentication is enabled. We sent you an e-mail about it.");
     res.redirect(303, pathOfStage(result.value.stage));
   });
@@ -214,7 +214,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   router.post("/logout", async (req, res) => {
     const session = pending(req);
     if (session) await gatehouse.logout(session.token);
-    auth.clearSession(res);
+    auth.clearSession(req, res);
     res.redirect(303, "/login");
   });
 
