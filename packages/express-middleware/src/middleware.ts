@@ -1,10 +1,9 @@
-import { can, type Gatehouse, type Grants, type ValidSession } from "@gatehouse/core";
+import { can, type Gatehouse, type Grants, toUser, type ValidSession } from "@gatehouse/core";
 import type { RequestHandler } from "express";
 import { type CookieSettings, checkCookieSettings, clearSessionCookie, readCookie } from "./cookies.js";
 import { type CsrfSettings, checkCsrf, resolveAllowedOrigins } from "./csrf.js";
 import { attachRequestState, csrfTokenFor, issueSessionCookie, type RequestState } from "./state.js";
 import type { SignedInAuth, SignedOutAuth } from "./types.js";
-import { toPublicUser } from "./views.js";
 
 /** Options of {@link gatehouseMiddleware} (and of `gatehouseRouter`, which takes the same). */
 export interface GatehouseMiddlewareOptions {
@@ -132,7 +131,7 @@ function signedIn(valid: ValidSession): SignedInAuth {
   const grants = valid.grants as Grants<never>;
   const check = (page: string, action: string): boolean => can(grants, page as never, action as never);
   return {
-    user: toPublicUser(valid.user),
+    user: toUser(valid.user),
     stage: session.stage,
     session: {
       stage: session.stage,

@@ -6,9 +6,9 @@ import {
   recordFailedAttempt,
 } from "../../policy/lockout.js";
 import { presets } from "../../policy/presets.js";
+import { updateAttemptState } from "../../service/attempts.js";
 import { DAY_MS, RACERS, type SuiteContext } from "../context.js";
 import { createTestClock, uniqueEmail } from "../fixtures.js";
-import { updateAttemptState } from "../update-attempt-state.js";
 
 /** A key no other run uses, shaped like the service's (the normalised address). */
 const newKey = () => `login:${uniqueEmail()}`;
