@@ -1,6 +1,7 @@
 // The timing primitives every benchmark of the package shares: throughput over a fixed time, build cost,
 // medians, and the number formats of BENCHMARKS.md.
 
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 /** The median, minimum and maximum of a list of numbers. */
@@ -78,4 +79,67 @@ export function formatRatio(ratio) {
 export function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/**
+ * Times sequential calls of several async contenders, interleaved call by call: in each of `rounds` rounds,
+ * `calls` times over, every contender makes one call, starting one contender later each time, so load from
+ * elsewhere on the machine lands on every contender alike. Only one call is in flight at any moment. Each
+ * `call()` MUST check its own answer and throw on a wrong one. Returns, per contender id, every call's
+ * milliseconds and the median of each round.
+ */
+export async function timeSequentialCalls(contenders, { rounds, calls }) {
+  const samples = new Map(contenders.map((c) => [c.id, []]));
+  const roundMedians = new Map(contenders.map((c) => [c.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    const thisRound = new Map(contenders.map((c) => [c.id, []]));
+    for (let i = 0; i < calls; i++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const contender = contenders[(round + i + k) % contenders.length];
+        const start = performance.now();
+        await contender.call();
+        thisRound.get(contender.id).push(performance.now() - start);
+      }
+    }
+    for (const [id, values] of thisRound) {
+      samples.get(id).push(...values);
+      roundMedians.get(id).push(summarize(values).median);
+    }
+  }
+  return new Map(
+    contenders.map((c) => [
+      c.id,
+      { ms: summarize(samples.get(c.id)), roundMedians: roundMedians.get(c.id), samples: samples.get(c.id) },
+    ]),
+  );
+}
+
+/**
+ * Runs `parallelism` workers, each calling `call(worker)` back to back until `ms` have passed (a call under
+ * way finishes), and returns completed calls per second, counted until the last worker stopped.
+ */
+export async function timeParallelCalls(call, { parallelism, ms }) {
+  const start = performance.now();
+  const deadline = start + ms;
+  let completed = 0;
+  await Promise.all(
+    Array.from({ length: parallelism }, async (_, worker) => {
+      do {
+        await call(worker);
+        completed++;
+      } while (performance.now() < deadline);
+    }),
+  );
+  return completed / ((performance.now() - start) / 1000);
+}
+
+/** Milliseconds with three significant digits (`12.3 ms`, `0.412 ms`, `1234 ms`). */
+export function formatMillis(ms) {
+  return `${ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3)} ms`;
+}
+
+/** The exact versions of the named peers, from this package's manifest (its devDependencies). */
+export function peerVersions(names) {
+  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  return Object.fromEntries(names.map((name) => [name, manifest.devDependencies[name] ?? "not installed"]));
 }

@@ -2,7 +2,6 @@
 // better-auth's access control, all answering for the same user over the same query mix, plus two floors.
 // Run alone with `node src/permissions.mjs [--quick]`, or through `src/run.mjs`.
 
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { defaultMatrix } from "@gatehouse/core";
 import {
@@ -10,12 +9,16 @@ import {
   formatRate,
   formatRatio,
   markdownTable,
+  peerVersions,
   summarize,
   timeBuilds,
   timeThroughput,
 } from "./harness.mjs";
 import { createContenders } from "./permissions/contenders.mjs";
 import { buildQueryMix, readRoleTables } from "./permissions/query-mix.mjs";
+
+// The peers this section compares; the manifest holds the other sections' too.
+const PERMISSION_PEERS = ["@casl/ability", "accesscontrol", "better-auth", "casbin"];
 
 /** The user of the benchmark: two combined default roles of the shipped matrix. */
 export const BENCH_ROLES = ["callback.viewer", "platform.manager"];
@@ -165,7 +168,7 @@ function renderSection(results, mix) {
       "medians, min – max over rounds. Build: from the two roles' tables to the object that answers for " +
       "the user, median µs.",
     "",
-    `Peers: ${Object.entries(peerVersions())
+    `Peers: ${Object.entries(peerVersions(PERMISSION_PEERS))
       .map(([name, version]) => `${name} ${version}`)
       .join(", ")}. What each contender does: packages/bench/README.md.`,
     "",
@@ -173,12 +176,6 @@ function renderSection(results, mix) {
     "",
     markdownTable(["Target", "measured", "per-round range", "target", ""], ratioRows),
   ].join("\n");
-}
-
-/** The exact versions of the peers, from this package's manifest. */
-export function peerVersions() {
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  return manifest.devDependencies;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -9,7 +9,7 @@ import { verifyTotpCode } from "../crypto/totp.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
-import type { AuditActor, UserRecord } from "../store/records.js";
+import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
 import { parseInput, schemas } from "./schemas.js";
@@ -43,27 +43,39 @@ export async function login(
   const address = normalizeEmail(email);
   const lockout = ctx.policy.lockout;
   const gate = attemptGate(ctx, loginAttemptKey(address), lockout);
-  const reservation = await gate.reserve();
-  const user = await ctx.store.users.findByEmail(address);
+  // Independent round trips run side by side; the password is still checked only after the reservation.
+  const [reserved, found] = await Promise.allSettled([gate.reserve(), ctx.store.users.findByEmail(address)]);
+  if (reserved.status === "rejected") throw reserved.reason;
+  const reservation = reserved.value;
+  if (found.status === "rejected") {
+    if (reservation.kind === "verify") await gate.release();
+    throw found.reason;
+  }
+  const user = found.value;
   if (reservation.kind === "refused") {
     if (user) await auditLogin(ctx, user, "login.refused", { reason: reservation.error.code });
     throw reservation.error;
   }
 
-  let verified = false;
-  const organization = user ? await ctx.store.organizations.findById(user.organizationId) : null;
+  let verified: boolean;
+  let organization: OrganizationRecord | null;
   try {
-    verified = await verifyLoginPassword(ctx, user, organization?.settings.authMode === "password", password);
+    [organization, verified] = await Promise.all([
+      user ? ctx.store.organizations.findById(user.organizationId) : null,
+      verifyLoginPassword(ctx, user, password),
+    ]);
   } catch (error) {
     await gate.release();
     throw error;
   }
-  if (!verified || !user || !organization) {
-    const lockedUntil = await gate.fail();
-    if (user) {
-      await auditLogin(ctx, user, "login.failed", { factor: "password" });
-      if (lockedUntil)
-        await auditLogin(ctx, user, "account.locked", { lockedUntil: lockedUntil.toISOString() });
+  // An organization that signs in through SSO has no password to accept, whatever the hash says.
+  if (!verified || !user || organization?.settings.authMode !== "password") {
+    const [lockedUntil] = await Promise.all([
+      gate.fail(),
+      user ? auditLogin(ctx, user, "login.failed", { factor: "password" }) : undefined,
+    ]);
+    if (user && lockedUntil) {
+      await auditLogin(ctx, user, "account.locked", { lockedUntil: lockedUntil.toISOString() });
     }
     throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
   }
@@ -75,21 +87,21 @@ export async function login(
     enrolledFactors: enrolledFactors(user),
     secondFactorVerified: false,
   });
-  // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
-  if (stage === "mfa") await gate.release();
-  else await gate.succeed();
-  const session = await issueSession(ctx, user, policy, stage, { secondFactorVerified: false });
-  await auditLogin(ctx, user, stage === "mfa" ? "login.password-verified" : "login.succeeded", { stage });
+  const [, session] = await Promise.all([
+    // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
+    stage === "mfa" ? gate.release() : gate.succeed(),
+    issueSession(ctx, user, policy, stage, { secondFactorVerified: false }),
+    auditLogin(ctx, user, stage === "mfa" ? "login.password-verified" : "login.succeeded", { stage }),
+  ]);
   return { ...session, user: toUser(user), factors: factorsOf(user) };
 }
 
 async function verifyLoginPassword(
   ctx: ServiceContext,
   user: UserRecord | null,
-  passwordSignIn: boolean,
   password: string,
 ): Promise<boolean> {
-  if (!user || !passwordSignIn) return ctx.hasher.verifyDummy(password);
+  if (!user) return ctx.hasher.verifyDummy(password);
   const now = ctx.clock.now();
   if (user.passwordHash) return ctx.hasher.verify(user.passwordHash, password);
   if (

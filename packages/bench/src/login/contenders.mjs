@@ -1,0 +1,196 @@
+// The contenders of the login benchmark: one bare @node-rs/argon2 verify, and Gatehouse's `login()` on the
+// memory store and on the composed Postgres + Redis store. Each call checks its own answer.
+
+import { performance } from "node:perf_hooks";
+import { createArgon2Hasher, createMemoryStore, defaultArgon2Options } from "@gatehouse/core";
+import { hash, verify } from "@node-rs/argon2";
+import { sql } from "kysely";
+import { BENCH_PASSWORD, createBenchGatehouse, onboardUsers } from "../gatehouse-fixture.mjs";
+import { summarize } from "../harness.mjs";
+import { profileStore } from "../profile-store.mjs";
+import { openPostgres, openRedis } from "../services.mjs";
+
+// `Algorithm` is a TypeScript const enum, absent at run time; 2 is its Argon2id member.
+const ARGON2ID = 2;
+
+/** The PHC prefix every password hash of the benchmark must carry: the same algorithm and cost for all. */
+export const EXPECTED_HASH_PREFIX = `$argon2id$v=19$m=${defaultArgon2Options.memoryCost},t=${defaultArgon2Options.timeCost},p=${defaultArgon2Options.parallelism}$`;
+
+/** The most parallel calls timed; each parallel worker signs in as a user of its own. */
+export const MAX_PARALLELISM = 4;
+
+/**
+ * Builds the contenders. Each has `call(worker = 0)`, which makes one call as the worker's user and throws
+ * unless it succeeded, `storedHash()` (the hash it verifies against) and `wrongPassword()` (on a user nobody
+ * times: a failure arms the enterprise quick-retry lock). Gatehouse contenders also have `profile(calls)`,
+ * the breakdown of a login's time. `unavailable` lists the contenders that could not run, with the reason;
+ * `close()` removes the schema and the keys.
+ */
+export async function createLoginContenders() {
+  const bareHash = await hash(BENCH_PASSWORD, { ...defaultArgon2Options, algorithm: ARGON2ID });
+  const contenders = [
+    {
+      id: "bare-verify",
+      name: "bare `@node-rs/argon2` `verify`",
+      storedHash: async () => bareHash,
+      async call() {
+        if (!(await verify(bareHash, BENCH_PASSWORD))) throw new Error("the bare verify answered false");
+      },
+      wrongPassword: async () => ((await verify(bareHash, "a wrong password")) ? "OK" : "WRONG_PASSWORD"),
+    },
+  ];
+  const unavailable = [];
+  const closers = [];
+
+  contenders.push(
+    await gatehouseContender("login-memory", "Gatehouse `login()`, memory store", createMemoryStore()),
+  );
+
+  const postgres = await openPostgres();
+  const redis = postgres.unavailable ? null : await openRedis();
+  if (postgres.unavailable || redis.unavailable) {
+    unavailable.push({
+      name: "Gatehouse `login()`, Postgres + Redis",
+      reason: postgres.unavailable ?? redis.unavailable,
+    });
+    if (!postgres.unavailable) await postgres.close();
+  } else {
+    closers.push(
+      () => postgres.close(),
+      () => redis.close(),
+    );
+    const store = { ...postgres.store, ...redis.store };
+    const pings = [
+      { name: "PostgreSQL `select 1`", ping: () => sql`select 1`.execute(postgres.db) },
+      { name: "Redis `PING`", ping: () => redis.redis.ping() },
+    ];
+    const name = "Gatehouse `login()`, Postgres + Redis";
+    contenders.push(
+      await gatehouseContender("login-postgres-redis", name, store, pings).catch(async (error) => {
+        for (const close of closers) await close();
+        throw error;
+      }),
+    );
+  }
+
+  return {
+    contenders,
+    unavailable,
+    async close() {
+      for (const close of closers) await close();
+    },
+  };
+}
+
+async function gatehouseContender(id, name, store, pings = []) {
+  const fixture = createBenchGatehouse({ store });
+  const domain = `${id}.${Date.now().toString(36)}.bench.test`;
+  // One more user than workers: the last one takes the wrong-password probe, so no timed user has a failure.
+  const { emails } = await onboardUsers(fixture, { domain, count: MAX_PARALLELISM + 1 });
+  const probe = emails.pop();
+  const login = fixture.gatehouse.login;
+  return {
+    id,
+    name,
+    emails,
+    storedHash: async () => (await store.users.findByEmail(emails[0]))?.passwordHash ?? null,
+    async call(worker = 0) {
+      const result = await login({ email: emails[worker], password: BENCH_PASSWORD });
+      if (result.stage !== "authenticated")
+        throw new Error(`${name}: a login ended at stage ${result.stage}`);
+    },
+    wrongPassword: () =>
+      login({ email: probe, password: "a wrong password" }).then(
+        () => "OK",
+        (error) =>
+          error?.code === "INVALID_CREDENTIALS" ? "WRONG_PASSWORD" : (error?.code ?? String(error)),
+      ),
+    /** Runs `calls` logins on a profiled copy of the service and splits their time: hash, store, the rest. */
+    profile: (calls) => profileLogins({ store, secret: fixture.secret, email: emails[0], calls, pings }),
+  };
+}
+
+/**
+ * Signs `email` in `calls` times through a second service on the same data, with every repository call and
+ * every verification timed, and returns the mean milliseconds per login: in all, in the hash, per repository
+ * method. Run apart from the timed rounds, so the wrappers never weigh on the reported medians.
+ */
+async function profileLogins({ store, secret, email, calls, pings }) {
+  const profiled = profileStore(store);
+  const hasher = timedHasher();
+  const { gatehouse } = createBenchGatehouse({ store: profiled.store, hasher, secret });
+  const login = async () => {
+    const result = await gatehouse.login({ email, password: BENCH_PASSWORD });
+    if (result.stage !== "authenticated") throw new Error(`a profiled login ended at stage ${result.stage}`);
+  };
+  await login(); // warms this service's code paths
+  profiled.reset();
+  hasher.timing.ms = 0;
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) await login();
+  const loginMs = (performance.now() - start) / calls;
+  const repositories = profiled.report().map((entry) => ({
+    name: entry.name,
+    callsPerLogin: entry.calls / calls,
+    msPerLogin: entry.ms / calls,
+  }));
+  // Calls inside a transaction are part of its time already.
+  const storeMs = repositories
+    .filter((entry) => !entry.name.startsWith("tx."))
+    .reduce((sum, entry) => sum + entry.msPerLogin, 0);
+  // One round trip to each server, the floor under every repository call.
+  const roundTrips = [];
+  for (const { name, ping } of pings) {
+    const samples = [];
+    for (let i = 0; i < 21; i++) {
+      const begin = performance.now();
+      await ping();
+      samples.push(performance.now() - begin);
+    }
+    roundTrips.push({ name, ms: summarize(samples).median });
+  }
+  const withoutHash = await timeLoginsWithoutHash({ store, secret, email, calls: calls * 5 });
+  return { calls, loginMs, hashMs: hasher.timing.ms / calls, storeMs, repositories, roundTrips, withoutHash };
+}
+
+/**
+ * The login's own work, hot: the same logins back to back with a hasher that answers at once. Set beside the
+ * profiled logins, it shows how much of the overhead is the work itself and how much is running it right
+ * after the verify, once the process (and the servers) waited idle and the 19 MiB hash evicted the caches.
+ */
+async function timeLoginsWithoutHash({ store, secret, email, calls }) {
+  const profiled = profileStore(store);
+  const instant = { hash: async () => "unused", verify: async () => true, verifyDummy: async () => false };
+  const { gatehouse } = createBenchGatehouse({ store: profiled.store, hasher: instant, secret });
+  for (let i = 0; i < 10; i++) await gatehouse.login({ email, password: BENCH_PASSWORD });
+  profiled.reset();
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) await gatehouse.login({ email, password: BENCH_PASSWORD });
+  const loginMs = (performance.now() - start) / calls;
+  const repositories = profiled.report().map((entry) => ({ name: entry.name, msPerLogin: entry.ms / calls }));
+  const storeMs = repositories
+    .filter((entry) => !entry.name.startsWith("tx."))
+    .reduce((sum, entry) => sum + entry.msPerLogin, 0);
+  return { calls, loginMs, storeMs, repositories };
+}
+
+/** A hasher with the default cost that adds up the time of its verifications. */
+function timedHasher() {
+  const inner = createArgon2Hasher();
+  const timing = { calls: 0, ms: 0 };
+  const time = async (work) => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timing.calls++;
+      timing.ms += performance.now() - start;
+    }
+  };
+  return {
+    timing,
+    hash: (password) => inner.hash(password),
+    verify: (stored, password) => time(() => inner.verify(stored, password)),
+    verifyDummy: (password) => time(() => inner.verifyDummy(password)),
+  };
+}

@@ -1,0 +1,49 @@
+// Where a flow's time goes outside the password hash: every repository call of a store, counted and timed.
+
+import { performance } from "node:perf_hooks";
+
+/**
+ * Wraps every repository method of `store` to add up its calls and milliseconds under `repository.method`.
+ * `transaction` is timed as a whole, and the repositories it hands to its function are timed under
+ * `tx.repository.method` (their time is also part of the transaction's). The wrapped store is a `Store` like
+ * the original, on the same data.
+ */
+export function profileStore(store) {
+  const totals = new Map();
+  const timed =
+    (name, fn) =>
+    async (...args) => {
+      const start = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        const entry = totals.get(name) ?? { calls: 0, ms: 0 };
+        entry.calls++;
+        entry.ms += performance.now() - start;
+        totals.set(name, entry);
+      }
+    };
+  const wrapRepositories = (repositories, prefix) => {
+    const wrapped = {};
+    for (const [name, repository] of Object.entries(repositories)) {
+      if (typeof repository === "function") continue;
+      wrapped[name] = Object.fromEntries(
+        Object.entries(repository).map(([method, fn]) => [
+          method,
+          typeof fn === "function" ? timed(`${prefix}${name}.${method}`, fn.bind(repository)) : fn,
+        ]),
+      );
+    }
+    return wrapped;
+  };
+  const wrapped = wrapRepositories(store, "");
+  wrapped.transaction = timed("transaction", (fn) =>
+    store.transaction((tx) => fn(wrapRepositories(tx, "tx."))),
+  );
+  return {
+    store: wrapped,
+    /** Calls and milliseconds per `repository.method` since the last reset, slowest first. */
+    report: () => [...totals].map(([name, t]) => ({ name, ...t })).sort((a, b) => b.ms - a.ms),
+    reset: () => totals.clear(),
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { EXPECTED_HASH_PREFIX } from "../src/login/contenders.mjs";
+import { checkLoginAgreement, runLoginBench } from "../src/login.mjs";
+import { servicesUp } from "./services.mjs";
+
+// Benchmarks report and never fail on speed: these tests prove the contenders agree and a quick run completes.
+describe("login benchmark", () => {
+  it("refuses to time a contender whose hash has another cost, or that lets a wrong password in", async () => {
+    const cheap = {
+      name: "cheap hash",
+      storedHash: async () => "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+      call: async () => {},
+      wrongPassword: async () => "WRONG_PASSWORD",
+    };
+    const open = {
+      name: "lets anyone in",
+      storedHash: async () => `${EXPECTED_HASH_PREFIX}c2FsdHNhbHQ$aGFzaA`,
+      call: async () => {},
+      wrongPassword: async () => "OK",
+    };
+    await expect(checkLoginAgreement([cheap])).rejects.toThrow(/cheap hash/);
+    await expect(checkLoginAgreement([open])).rejects.toThrow(/lets anyone in: a wrong password answered OK/);
+  });
+
+  it("a quick run signs in on every store and over HTTP, every call succeeding", async () => {
+    const { table, results } = await runLoginBench({ quick: true });
+    const ids = results.latency.map((c) => c.id);
+    expect(ids).toEqual(
+      servicesUp ? ["bare-verify", "login-memory", "login-postgres-redis"] : ["bare-verify", "login-memory"],
+    );
+    for (const contender of results.latency) {
+      // Every timed call checked its own answer (stage "authenticated"), so a sample is a successful login.
+      expect(contender.samples).toHaveLength(results.settings.rounds * results.settings.calls);
+      expect(contender.ms.median).toBeGreaterThan(0);
+      expect(table).toContain(contender.name);
+    }
+    for (const contender of results.throughput) {
+      expect(contender.perParallelism.map((p) => p.parallelism)).toEqual([1, 2, 4]);
+      for (const { rate } of contender.perParallelism) expect(rate.median).toBeGreaterThan(0);
+    }
+    for (const profile of results.profiles) {
+      expect(profile.hashMs).toBeGreaterThan(0);
+      expect(profile.repositories.map((r) => r.name)).toContain("users.findByEmail");
+    }
+    expect(results.http.contenders.map((c) => c.id)).toEqual([
+      "http-gatehouse",
+      "http-better-auth",
+      "http-floor",
+      "hash-argon2",
+      "hash-scrypt",
+    ]);
+    expect(results.targets.latency).toHaveLength(servicesUp ? 2 : 1);
+    expect(table).toContain("Better Auth");
+  }, 120_000);
+});
