@@ -13,11 +13,13 @@ import { runBruteForceBench } from "./brute-force.mjs";
 import { runBulkInviteBench } from "./bulk-invite.mjs";
 import { runLoginBench } from "./login.mjs";
 import { runPermissionBench } from "./permissions.mjs";
+import { runSessionBench } from "./session.mjs";
 
 const SECTIONS = [
   { title: "Permission checks", run: runPermissionBench },
   { title: "Login cost", run: runLoginBench },
   { title: "Bulk invite", run: runBulkInviteBench },
+  { title: "Session validation", run: runSessionBench },
   { title: "Brute force", run: runBruteForceBench },
 ];
 

@@ -18,7 +18,7 @@ import session from "express-session";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { gatehouseMiddleware, requirePermission } from "../dist/index.js";
+import { gatehouseErrorHandler, gatehouseMiddleware, requirePermission } from "../dist/index.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -90,6 +90,7 @@ async function gatehouseOn(store, label, options = {}) {
   app.get("/data", requirePermission("platform.user-management", "view"), (req, res) => {
     res.json({ ok: true, user: req.auth.user.id });
   });
+  app.use(gatehouseErrorHandler());
   return { app, cookie: `gatehouse_session=${token}` };
 }
 

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { CONTENDERS, runSessionBench } from "../src/session.mjs";
+import { servicesUp } from "./services.mjs";
+
+// Benchmarks report and never fail on speed: this proves the contenders agree and a quick run completes.
+// The servers run in forked processes on the packages' built dist (`pnpm build` first).
+describe.runIf(servicesUp)("session validation benchmark", () => {
+  it("a quick run loads every contender, each answering 200 with its cookie and refusing without", async () => {
+    const { table, results } = await runSessionBench({ quick: true });
+    expect(results.contenders.map((c) => c.name)).toEqual(CONTENDERS.map((c) => c.name));
+    expect(results.agreement.map((a) => a.name)).toEqual(CONTENDERS.map((c) => c.name));
+    for (const answer of results.agreement) {
+      expect(answer.withCookie).toBe(200);
+      if (answer.name !== "bare") expect(answer.withoutCookie).toBe(401);
+    }
+    for (const contender of results.contenders) {
+      expect(contender.rounds).toHaveLength(results.settings.rounds);
+      expect(contender.rps.median).toBeGreaterThan(0);
+      expect(table).toContain(contender.label);
+    }
+    expect(results.ratios.map((r) => r.name)).toEqual(["gatehouse", "gatehouse-cached"]);
+    expect(table).toContain("10,000 users");
+    expect(table).toContain("users: first page of 50");
+  }, 180_000);
+});
