@@ -1,19 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createPostgresStore, migrateToLatest } from "@gatehouse/adapter-postgres";
+import { createPostgresStore } from "@gatehouse/adapter-postgres";
 import { createGatehouse, createMemoryMailer, generateSecretKey, presets, type Store } from "@gatehouse/core";
-import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";
-import { connectTestRedis, redisUrl, requireRedis } from "./support/redis.js";
+import { databaseUrl, useComposedStoreFixture } from "./support/composed.js";
+import { redisUrl, requireRedis } from "./support/redis.js";
 
 // Two separate Node processes, each its own Gatehouse on the same store, fire 200 wrong passwords in parallel
 // at one account. The attempt is reserved in the store before any password is checked, so however the two
 // race, no more passwords are verified than the lockout policy allows, and the account ends locked.
 
-const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const attacker = fileURLToPath(new URL("./brute-force/attacker.mjs", import.meta.url));
 const built = ["core", "adapter-postgres", "adapter-redis"].map((p) =>
   fileURLToPath(new URL(`../../${p}/dist/index.js`, import.meta.url)),
@@ -54,26 +52,12 @@ const redisUp = await requireRedis();
 
 describe.runIf(redisUp)("brute force from two processes", () => {
   const secret = generateSecretKey("k1");
-  const schema = `gh_bf_${process.pid}_${Date.now().toString(36)}`;
-  const keyPrefix = `gh-bf-${process.pid}-${Date.now().toString(36)}:`;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
-  pool.on("error", () => {});
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  const redis = connectTestRedis();
+  const { db, schema, keyPrefix, redis } = useComposedStoreFixture("bf");
 
-  beforeAll(async () => {
+  beforeAll(() => {
     const missing = built.filter((file) => !existsSync(file));
     if (missing.length > 0)
       throw new Error(`Build the packages first (pnpm build): missing ${missing.join(", ")}`);
-    await migrateToLatest(db, { schema });
-  });
-
-  afterAll(async () => {
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-    await db.destroy();
-    const keys = await redis.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
   });
 
   async function seedAccount(store: Store, email: string): Promise<{ login: () => Promise<string> }> {

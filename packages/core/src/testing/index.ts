@@ -19,3 +19,9 @@ export {
 } from "./fixtures.js";
 export { describeRateLimiterConformance, type RateLimiterConformanceOptions } from "./rate-limiter.js";
 export { describeServiceFlows } from "./service-flows.js";
+export {
+  type CountingHasher,
+  createCountingHasher,
+  linkTokenFor,
+  temporaryPasswordFor,
+} from "./service-helpers.js";

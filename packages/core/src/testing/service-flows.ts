@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { generateSecretKey } from "../crypto/key-ring.js";
-import { createArgon2Hasher } from "../crypto/passwords.js";
 import { createMemoryMailer } from "../messages/memory-mailer.js";
 import type { Actor } from "../service/actor.js";
 import { createGatehouse } from "../service/create-gatehouse.js";
 import type { Store } from "../store/store.js";
 import { createTestClock } from "./fixtures.js";
+import { createCountingHasher, linkTokenFor, temporaryPasswordFor } from "./service-helpers.js";
 
 const MINUTE = 60_000;
 const staff: Actor = { kind: "staff", id: "staff-1", email: "superadmin@operator.test" };
@@ -32,21 +32,13 @@ function setup(store: Store) {
     store,
     mailer,
     clock,
-    hasher: createArgon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    hasher: createCountingHasher(),
     secrets: { current: generateSecretKey("k1") },
     links: "https://app.example.test",
   });
   const domain = `${randomBytes(4).toString("hex")}.test`;
-  const temporaryPassword = (email: string): string => {
-    const mail = mailer.lastTo(email, "invitation");
-    if (mail?.message.kind !== "invitation") throw new Error(`no invitation to ${email}`);
-    return mail.message.temporaryPassword;
-  };
-  const resetToken = (email: string): string => {
-    const match = /token=([^\s&]+)/.exec(mailer.lastTo(email, "password-reset")?.text ?? "");
-    if (!match?.[1]) throw new Error(`no reset link to ${email}`);
-    return decodeURIComponent(match[1]);
-  };
+  const temporaryPassword = (email: string): string => temporaryPasswordFor(mailer, email);
+  const resetToken = (email: string): string => linkTokenFor(mailer, email, "password-reset");
   /** Invites `local@domain` and has them sign in and choose a password. */
   const onboard = async (organizationId: string, inviter: Actor, local: string, roles: string[]) => {
     const email = `${local}@${domain}`;

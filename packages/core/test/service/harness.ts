@@ -1,6 +1,5 @@
 import {
   type Actor,
-  createArgon2Hasher,
   createGatehouse,
   createMemoryMailer,
   createMemorySmsSender,
@@ -8,32 +7,14 @@ import {
   type GatehouseOptions,
   type GatehousePolicy,
   generateSecretKey,
-  type PasswordHasher,
   type Store,
 } from "../../src/index.js";
-import { createTestClock } from "../../src/testing/index.js";
-
-/** A hasher that counts verifications, on argon2id with a small cost so the suite stays fast. */
-export interface CountingHasher extends PasswordHasher {
-  verifications: number;
-}
-
-export function countingHasher(): CountingHasher {
-  const inner = createArgon2Hasher({ memoryCost: 1024, timeCost: 1 });
-  const hasher: CountingHasher = {
-    verifications: 0,
-    hash: (password) => inner.hash(password),
-    verify: async (hash, password) => {
-      hasher.verifications++;
-      return inner.verify(hash, password);
-    },
-    verifyDummy: async (password) => {
-      hasher.verifications++;
-      return inner.verifyDummy(password);
-    },
-  };
-  return hasher;
-}
+import {
+  createCountingHasher,
+  createTestClock,
+  linkTokenFor,
+  temporaryPasswordFor,
+} from "../../src/testing/index.js";
 
 export const MINUTE = 60_000;
 export const system: Actor = { kind: "system", name: "provisioning" };
@@ -45,7 +26,7 @@ export function setup(options: { policy?: GatehousePolicy; store?: Store } & Par
   const clock = createTestClock(new Date("2026-11-23T09:00:00.000Z"));
   const mailer = createMemoryMailer();
   const sms = createMemorySmsSender();
-  const hasher = countingHasher();
+  const hasher = createCountingHasher();
   const store = options.store ?? createMemoryStore();
   const gatehouse = createGatehouse({
     store,
@@ -58,20 +39,9 @@ export function setup(options: { policy?: GatehousePolicy; store?: Store } & Par
     ...options,
   });
 
-  /** The temporary password from the newest invitation to an address. */
-  const temporaryPassword = (email: string): string => {
-    const mail = mailer.lastTo(email, "invitation");
-    if (mail?.message.kind !== "invitation") throw new Error(`no invitation to ${email}`);
-    return mail.message.temporaryPassword;
-  };
-  /** The token of the newest link of a kind sent to an address. */
-  const linkToken = (email: string, kind: "activation" | "password-reset"): string => {
-    const mail = mailer.lastTo(email, kind);
-    if (!mail) throw new Error(`no ${kind} mail to ${email}`);
-    const match = /token=([^\s&]+)/.exec(mail.text);
-    if (!match?.[1]) throw new Error("no token in the mail");
-    return decodeURIComponent(match[1]);
-  };
+  const temporaryPassword = (email: string): string => temporaryPasswordFor(mailer, email);
+  const linkToken = (email: string, kind: "activation" | "password-reset"): string =>
+    linkTokenFor(mailer, email, kind);
 
   /** An enterprise organization with one administrator who has signed in and chosen a password. */
   const enterpriseOrg = async (name = "Acme", settings: { mfa?: "off" | "optional" | "required" } = {}) => {

@@ -6,7 +6,8 @@ import {
   createMemoryStore,
   generateSecretKey,
 } from "../../src/index.js";
-import { countingHasher, setup } from "./harness.js";
+import { createCountingHasher } from "../../src/testing/index.js";
+import { setup } from "./harness.js";
 
 // principalCacheMs: sessions validate without durable reads for a short while; this instance never serves a
 // stale principal, another instance may for at most the cache's lifetime.
@@ -62,7 +63,7 @@ describe("principal cache", () => {
       store: h.store,
       mailer: createMemoryMailer(),
       clock: h.clock,
-      hasher: countingHasher(),
+      hasher: createCountingHasher(),
       secrets: { current: generateSecretKey("k2") },
     });
     await other.updateUser(org.actor, ann.user.id, { roles: ["callback.viewer"] });

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
   type Actor,
-  createArgon2Hasher,
   createGatehouse,
   createMemoryMailer,
   createMemorySmsSender,
@@ -9,10 +8,14 @@ import {
   type Gatehouse,
   type GatehouseOptions,
   generateSecretKey,
-  type PasswordHasher,
   type Store,
 } from "@gatehouse/core";
-import { createTestClock } from "@gatehouse/core/testing";
+import {
+  createCountingHasher,
+  createTestClock,
+  linkTokenFor,
+  temporaryPasswordFor,
+} from "@gatehouse/core/testing";
 import express, { type Express } from "express";
 import {
   type GatehouseRouterOptions,
@@ -28,24 +31,6 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const system: Actor = { kind: "system", name: "provisioning" };
 export const staff: Actor = { kind: "staff", id: "staff-1", email: "superadmin@operator.test" };
-
-/** A hasher that counts verifications, on argon2id with a small cost so the suite stays fast. */
-export function countingHasher(): PasswordHasher & { verifications: number } {
-  const inner = createArgon2Hasher({ memoryCost: 1024, timeCost: 1 });
-  const hasher = {
-    verifications: 0,
-    hash: (password: string) => inner.hash(password),
-    verify: async (hash: string, password: string) => {
-      hasher.verifications++;
-      return inner.verify(hash, password);
-    },
-    verifyDummy: async (password: string) => {
-      hasher.verifications++;
-      return inner.verifyDummy(password);
-    },
-  };
-  return hasher;
-}
 
 /** A suffix no other test uses: addresses are unique across an installation, and stores may be shared. */
 export function unique(): string {
@@ -68,7 +53,7 @@ export function setup(options: SetupOptions = {}) {
   const clock = createTestClock(new Date("2026-11-23T09:00:00.000Z"));
   const mailer = createMemoryMailer();
   const sms = createMemorySmsSender();
-  const hasher = countingHasher();
+  const hasher = createCountingHasher();
   const gatehouse: Gatehouse = createGatehouse({
     store,
     mailer,
@@ -117,20 +102,9 @@ export function setup(options: SetupOptions = {}) {
 
   const browser = (headers?: Record<string, string>) => new Browser(app, headers);
 
-  /** The temporary password from the newest invitation to an address. */
-  const temporaryPassword = (email: string): string => {
-    const mail = mailer.lastTo(email, "invitation");
-    if (mail?.message.kind !== "invitation") throw new Error(`no invitation to ${email}`);
-    return mail.message.temporaryPassword;
-  };
-  /** The token of the newest link of a kind sent to an address. */
-  const linkToken = (email: string, kind: "activation" | "password-reset"): string => {
-    const mail = mailer.lastTo(email, kind);
-    if (!mail) throw new Error(`no ${kind} mail to ${email}`);
-    const match = /token=([^\s&]+)/.exec(mail.text);
-    if (!match?.[1]) throw new Error("no token in the mail");
-    return decodeURIComponent(match[1]);
-  };
+  const temporaryPassword = (email: string): string => temporaryPasswordFor(mailer, email);
+  const linkToken = (email: string, kind: "activation" | "password-reset"): string =>
+    linkTokenFor(mailer, email, kind);
 
   /** Invites a user with roles and has them choose a password (through the service, not the routes). */
   const onboard = async (organizationId: string, inviter: Actor, email: string, roles: string[]) => {
