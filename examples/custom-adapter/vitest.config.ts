@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const conditions = ["@gatehouse/source", "module", "node", "development|production"];
+const conditions = ["@gatehousejs/source", "module", "node", "development|production"];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// "@gatehouse/source" resolves workspace packages to their TypeScript sources, so tests need no build.
-const conditions = ["@gatehouse/source", "module", "node", "development|production"];
+// "@gatehousejs/source" resolves workspace packages to their TypeScript sources, so tests need no build.
+const conditions = ["@gatehousejs/source", "module", "node", "development|production"];
 
 export default defineConfig({
   resolve: { conditions },

@@ -11,7 +11,7 @@ import {
   StorageUnavailableError,
   type TokenRecord,
   type TokenRepository,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 
 // A storage adapter for Gatehouse's expiring repositories (sessions, attempts, tokens) kept in one JSON file.
 // It is the smallest honest adapter: one process owns the file, every operation runs under one in-process lock,

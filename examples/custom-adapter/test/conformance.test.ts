@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryStore } from "@gatehouse/core";
-import { describeServiceFlows, describeStoreConformance } from "@gatehouse/core/testing";
+import { createMemoryStore } from "@gatehousejs/core";
+import { describeServiceFlows, describeStoreConformance } from "@gatehousejs/core/testing";
 import { afterAll } from "vitest";
 import { createJsonFileStore } from "../src/json-file-store.js";
 

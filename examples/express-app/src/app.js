@@ -1,4 +1,4 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 import express from "express";
 import { createAuth, sessionOf } from "./auth.js";
 import { accountRoutes } from "./pages/account.js";
@@ -10,7 +10,7 @@ import { signInRoutes } from "./pages/sign-in.js";
 import { usersRoutes } from "./pages/users.js";
 import { errorPage, forbiddenPage, notFoundPage } from "./views/errors.js";
 
-/** @import { Actor, Gatehouse } from "@gatehouse/core" */
+/** @import { Actor, Gatehouse } from "@gatehousejs/core" */
 /** @import { Request, Response, NextFunction } from "express" */
 /** @import { Auth } from "./auth.js" */
 /** @import { Outbox } from "./outbox.js" */
@@ -168,7 +168,7 @@ function viewOf(req, res, dev) {
 
 /**
  * Where a session at a stage goes next.
- * @param {import("@gatehouse/core").SessionStage} stage
+ * @param {import("@gatehousejs/core").SessionStage} stage
  * @returns {string}
  */
 export function pathOfStage(stage) {

@@ -3,10 +3,10 @@ import {
   gatehouseMiddleware,
   issueSessionCookie,
   sessionTokenOf,
-} from "@gatehouse/express-middleware";
+} from "@gatehousejs/express-middleware";
 
-/** @import { Gatehouse, IssuedSession } from "@gatehouse/core" */
-/** @import { SignedInAuth } from "@gatehouse/express-middleware" */
+/** @import { Gatehouse, IssuedSession } from "@gatehousejs/core" */
+/** @import { SignedInAuth } from "@gatehousejs/express-middleware" */
 /** @import { Request, Response } from "express" */
 
 /**

@@ -1,6 +1,6 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 
-/** @import { GatehouseError } from "@gatehouse/core" */
+/** @import { GatehouseError } from "@gatehousejs/core" */
 
 /**
  * The errors of a form: messages per field (shown next to it) and the rest (shown above the form).

@@ -1,4 +1,4 @@
-/** @import { Mailer, RenderedMail, SmsMessage, SmsSender } from "@gatehouse/core" */
+/** @import { Mailer, RenderedMail, SmsMessage, SmsSender } from "@gatehousejs/core" */
 
 /**
  * One message the development outbox kept: an e-mail or a text message.

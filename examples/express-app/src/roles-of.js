@@ -1,4 +1,4 @@
-/** @import { Actor, Gatehouse, RoleView } from "@gatehouse/core" */
+/** @import { Actor, Gatehouse, RoleView } from "@gatehousejs/core" */
 
 /**
  * The name of a role: a default role as "Component Role" (e.g. "Platform Management Manager"), a custom

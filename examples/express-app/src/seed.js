@@ -1,6 +1,6 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 
-/** @import { Actor, Gatehouse } from "@gatehouse/core" */
+/** @import { Actor, Gatehouse } from "@gatehousejs/core" */
 
 /** The operator's bootstrap job: the audit log names it as the creator of the first organization and admin. */
 export const bootstrap = /** @type {const} @satisfies {Actor} */ ({ kind: "system", name: "demo-seed" });

@@ -3,14 +3,14 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createGatehouse, generateSecretKey } from "@gatehouse/core";
+import { createGatehouse, generateSecretKey } from "@gatehousejs/core";
 import { createApp } from "./app.js";
 import { createOutbox } from "./outbox.js";
 import { seedDemo } from "./seed.js";
 import { createSmtpMailer } from "./smtp-mailer.js";
 import { openStore } from "./store.js";
 
-/** @import { Mailer, RenderedMail } from "@gatehouse/core" */
+/** @import { Mailer, RenderedMail } from "@gatehousejs/core" */
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);

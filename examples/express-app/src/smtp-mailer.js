@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 
-/** @import { Mailer } from "@gatehouse/core" */
+/** @import { Mailer } from "@gatehousejs/core" */
 
 /**
  * A mailer that sends real e-mail through an SMTP server (`SMTP_URL`, e.g. `smtp://user:pass@host:587`).

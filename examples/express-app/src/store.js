@@ -1,11 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
-import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
+import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 
-/** @import { Store } from "@gatehouse/core" */
+/** @import { Store } from "@gatehousejs/core" */
 
 /**
  * The app's store: PostgreSQL (a server at `databaseUrl`, else embedded PGlite in `dataDir`), with the

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createArgon2Hasher, createGatehouse, createMemoryStore, generateSecretKey } from "@gatehouse/core";
+import { createArgon2Hasher, createGatehouse, createMemoryStore, generateSecretKey } from "@gatehousejs/core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { seedDemo } from "../src/seed.js";

@@ -1,7 +1,7 @@
-// Imports only the permission matrix from @gatehouse/core: no store, no service.
+// Imports only the permission matrix from @gatehousejs/core: no store, no service.
 // Usage: node src/main.js                          print the shipped matrix as the product's tables
 //        node src/main.js <role,role> <page> <action>   answer whether those roles may do it
-import { can, compileGrants, defaultMatrix, isGatehouseError, renderMatrix } from "@gatehouse/core";
+import { can, compileGrants, defaultMatrix, isGatehouseError, renderMatrix } from "@gatehousejs/core";
 
 const [roles, page, action] = process.argv.slice(2).filter((arg) => arg !== "--");
 

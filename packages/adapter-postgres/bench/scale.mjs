@@ -1,7 +1,7 @@
 // The scale benchmark: do the listing and audit queries stay flat from 10,000 to 1,000,000 users?
 //
-//   pnpm --filter @gatehouse/adapter-postgres bench            # 10,000 then 1,000,000 users (a few minutes)
-//   pnpm --filter @gatehouse/adapter-postgres bench -- --quick # 10,000 only (a CI smoke test)
+//   pnpm --filter @gatehousejs/adapter-postgres bench            # 10,000 then 1,000,000 users (a few minutes)
+//   pnpm --filter @gatehousejs/adapter-postgres bench -- --quick # 10,000 only (a CI smoke test)
 //
 // It seeds one organization in a schema of its own on DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test) with INSERT … SELECT generate_series, one audit entry per user,

@@ -1,4 +1,4 @@
-import { ValidationError } from "@gatehouse/core";
+import { ValidationError } from "@gatehousejs/core";
 
 // A keyset cursor is the sort key of the last row of a page, as base64url JSON: opaque to callers, and a
 // position rather than an offset, so a deep page costs what the first one does.

@@ -1,4 +1,4 @@
-import { GatehouseError } from "@gatehouse/core";
+import { GatehouseError } from "@gatehousejs/core";
 import {
   CompiledQuery,
   type DatabaseConnection,

@@ -1,4 +1,4 @@
-import { type DurableRepositories, GatehouseError, type Store } from "@gatehouse/core";
+import { type DurableRepositories, GatehouseError, type Store } from "@gatehousejs/core";
 import type { Kysely } from "kysely";
 import { createAttemptRepository } from "./repositories/attempts.js";
 import { createAuditRepository } from "./repositories/audit.js";

@@ -1,4 +1,4 @@
-import { GatehouseError } from "@gatehouse/core";
+import { GatehouseError } from "@gatehousejs/core";
 
 /** Throws CONFIGURATION unless `schema` is a plain PostgreSQL identifier (letters, digits, `_`). */
 export function checkSchemaName(schema: string): void {

@@ -4,7 +4,7 @@ import type {
   RoleRecord,
   SessionRecord,
   TokenRecord,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import type { ColumnType, Generated } from "kysely";
 
 // The tables as kysely sees them. JSONB columns are written as JSON text and read back parsed, so their

@@ -1,4 +1,4 @@
-import { GatehouseError, type Issue, StorageUnavailableError } from "@gatehouse/core";
+import { GatehouseError, type Issue, StorageUnavailableError } from "@gatehousejs/core";
 
 // Nothing a driver throws reaches a caller as it is: a failure of the database becomes
 // STORAGE_UNAVAILABLE (the call did not take effect and may be retried), a missing table CONFIGURATION

@@ -1,4 +1,4 @@
-import { describeStoreConformance } from "@gatehouse/core/testing";
+import { describeStoreConformance } from "@gatehousejs/core/testing";
 import type { Kysely } from "kysely";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";
 import { connectPGlite } from "./support/databases.js";

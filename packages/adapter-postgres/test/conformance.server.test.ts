@@ -1,4 +1,4 @@
-import { describeStoreConformance } from "@gatehouse/core/testing";
+import { describeStoreConformance } from "@gatehousejs/core/testing";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";
 import { connectServer, describeWithServer, dropSchema, freshSchemaName } from "./support/databases.js";
 

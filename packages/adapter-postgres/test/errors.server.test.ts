@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from "@gatehouse/core";
+import { StorageUnavailableError } from "@gatehousejs/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";

@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { isGatehouseError, StorageUnavailableError } from "@gatehouse/core";
+import { isGatehouseError, StorageUnavailableError } from "@gatehousejs/core";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { describe, expect, it } from "vitest";

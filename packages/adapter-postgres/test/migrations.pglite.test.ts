@@ -1,4 +1,4 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 import { sql } from "kysely";
 import { afterAll, expect, it } from "vitest";
 import { migrateToLatest } from "../src/index.js";

@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { createGatehouse, createMemoryMailer, generateSecretKey, type Store } from "@gatehouse/core";
+import { createGatehouse, createMemoryMailer, generateSecretKey, type Store } from "@gatehousejs/core";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";

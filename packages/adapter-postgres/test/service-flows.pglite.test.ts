@@ -1,4 +1,4 @@
-import { describeServiceFlows } from "@gatehouse/core/testing";
+import { describeServiceFlows } from "@gatehousejs/core/testing";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll } from "vitest";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";

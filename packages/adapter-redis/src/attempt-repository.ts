@@ -1,4 +1,4 @@
-import { type AttemptRepository, emptyAttemptState } from "@gatehouse/core";
+import { type AttemptRepository, emptyAttemptState } from "@gatehousejs/core";
 import { decodeAttempts, encodeAttemptState } from "./codec.js";
 import type { Commands } from "./commands.js";
 import type { KeyLayout } from "./keys.js";

@@ -4,7 +4,7 @@ import {
   StorageUnavailableError,
   type TokenRecord,
   type VersionedAttemptState,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 
 // Records are stored as JSON with ISO-8601 instants, field by field: a caller's extra properties are not
 // persisted, and what comes back is a fresh object with real Dates.

@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from "@gatehouse/core";
+import { StorageUnavailableError } from "@gatehousejs/core";
 import type { RedisLike } from "./redis-like.js";
 import type { LuaScript } from "./scripts/lua-script.js";
 

@@ -1,4 +1,4 @@
-import { GatehouseError } from "@gatehouse/core";
+import { GatehouseError } from "@gatehousejs/core";
 
 /** The CONFLICT error of a create whose key is taken, naming the field as the store contract asks. */
 export function conflictError(what: string, field: string): GatehouseError {

@@ -1,4 +1,4 @@
-import type { TokenKind } from "@gatehouse/core";
+import type { TokenKind } from "@gatehousejs/core";
 
 /**
  * The key layout. The part in braces is Redis Cluster's hash tag: only it decides the slot. Every script

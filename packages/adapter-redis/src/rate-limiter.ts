@@ -1,4 +1,4 @@
-import type { RateLimiter } from "@gatehouse/core";
+import type { RateLimiter } from "@gatehousejs/core";
 import { createCommands } from "./commands.js";
 import type { RedisLike } from "./redis-like.js";
 import { defineLuaScript } from "./scripts/lua-script.js";

@@ -1,4 +1,4 @@
-import { type ExpiringRepositories, GatehouseError, type Issue } from "@gatehouse/core";
+import { type ExpiringRepositories, GatehouseError, type Issue } from "@gatehousejs/core";
 import { createAttemptRepository } from "./attempt-repository.js";
 import { createCommands } from "./commands.js";
 import { createKeyLayout } from "./keys.js";

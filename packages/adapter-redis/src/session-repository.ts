@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionRepository } from "@gatehouse/core";
+import type { SessionRecord, SessionRepository } from "@gatehousejs/core";
 import { decodeSession, encodeSession } from "./codec.js";
 import type { Commands } from "./commands.js";
 import { conflictError } from "./conflict.js";

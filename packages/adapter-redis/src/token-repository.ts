@@ -1,4 +1,4 @@
-import type { TokenRecord, TokenRepository } from "@gatehouse/core";
+import type { TokenRecord, TokenRepository } from "@gatehousejs/core";
 import { decodeToken, encodeToken } from "./codec.js";
 import type { Commands } from "./commands.js";
 import { conflictError } from "./conflict.js";

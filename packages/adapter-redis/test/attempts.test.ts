@@ -4,7 +4,7 @@ import {
   emptyAttemptState,
   presets,
   recordFailedAttempt,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import { minimumAttemptRetentionMs } from "../src/attempt-repository.js";
 import { createRedisStore } from "../src/redis-store.js";

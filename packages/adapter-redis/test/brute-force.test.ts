@@ -1,8 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createPostgresStore } from "@gatehouse/adapter-postgres";
-import { createGatehouse, createMemoryMailer, generateSecretKey, presets, type Store } from "@gatehouse/core";
+import { createPostgresStore } from "@gatehousejs/adapter-postgres";
+import {
+  createGatehouse,
+  createMemoryMailer,
+  generateSecretKey,
+  presets,
+  type Store,
+} from "@gatehousejs/core";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";
 import { databaseUrl, useComposedStoreFixture } from "./support/composed.js";

@@ -1,4 +1,4 @@
-import { describeStoreConformance } from "@gatehouse/core/testing";
+import { describeStoreConformance } from "@gatehousejs/core/testing";
 import { Cluster } from "ioredis";
 import { describe, it } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";

@@ -1,4 +1,4 @@
-import { type ExpiringRepositories, emptyAttemptState, StorageUnavailableError } from "@gatehouse/core";
+import { type ExpiringRepositories, emptyAttemptState, StorageUnavailableError } from "@gatehousejs/core";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";

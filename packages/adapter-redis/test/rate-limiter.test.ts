@@ -1,4 +1,4 @@
-import { describeRateLimiterConformance } from "@gatehouse/core/testing";
+import { describeRateLimiterConformance } from "@gatehousejs/core/testing";
 import { afterAll, describe } from "vitest";
 import { createRedisRateLimiter } from "../src/rate-limiter.js";
 import { connectTestRedis, requireRedis } from "./support/redis.js";

@@ -1,5 +1,5 @@
-import { createPostgresStore } from "@gatehouse/adapter-postgres";
-import { describeServiceFlows } from "@gatehouse/core/testing";
+import { createPostgresStore } from "@gatehousejs/adapter-postgres";
+import { describeServiceFlows } from "@gatehousejs/core/testing";
 import { describe } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";
 import { useComposedStoreFixture } from "./support/composed.js";

@@ -1,4 +1,4 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import type { RedisLike } from "../src/redis-like.js";
 import { createRedisStore } from "../src/redis-store.js";

@@ -1,4 +1,4 @@
-import { emptyAttemptState, isGatehouseError, StorageUnavailableError } from "@gatehouse/core";
+import { emptyAttemptState, isGatehouseError, StorageUnavailableError } from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import type { RedisLike } from "../src/redis-like.js";
 import { createRedisStore } from "../src/redis-store.js";

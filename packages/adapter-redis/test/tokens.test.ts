@@ -1,4 +1,4 @@
-import { isGatehouseError } from "@gatehouse/core";
+import { isGatehouseError } from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import { createRedisStore } from "../src/redis-store.js";
 import { after, minutes, t0, tokenRecord } from "./support/records.js";

@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createArgon2Hasher, generateSecretKey, presets } from "@gatehouse/core";
+import { createArgon2Hasher, generateSecretKey, presets } from "@gatehousejs/core";
 import { BENCH_PASSWORD, createBenchGatehouse, onboardUsers } from "./gatehouse-fixture.mjs";
 import { formatMillis, markdownTable, summarize } from "./harness.mjs";
 import { databaseUrl, openPostgres, openRedis, redisUrl } from "./services.mjs";

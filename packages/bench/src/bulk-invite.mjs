@@ -5,7 +5,7 @@
 
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { defaultArgon2Options, generateTemporaryPassword, hashPassword, hashSecret } from "@gatehouse/core";
+import { defaultArgon2Options, generateTemporaryPassword, hashPassword, hashSecret } from "@gatehousejs/core";
 import { sql } from "kysely";
 import {
   createBenchGatehouse,

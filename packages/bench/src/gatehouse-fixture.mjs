@@ -2,7 +2,7 @@
 // default argon2id hasher, and users onboarded the way the product does it (invited by the system, first
 // sign-in with the mailed temporary password, then a password of their own).
 
-import { createGatehouse, createMemoryMailer, generateSecretKey } from "@gatehouse/core";
+import { createGatehouse, createMemoryMailer, generateSecretKey } from "@gatehousejs/core";
 
 /** The password every benchmark user chooses: passes the enterprise rules (12+ characters, not common). */
 export const BENCH_PASSWORD = "lantern orbit quiet meadow";

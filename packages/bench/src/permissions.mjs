@@ -3,7 +3,7 @@
 // Run alone with `node src/permissions.mjs [--quick]`, or through `src/run.mjs`.
 
 import { pathToFileURL } from "node:url";
-import { defaultMatrix } from "@gatehouse/core";
+import { defaultMatrix } from "@gatehousejs/core";
 import {
   formatMicros,
   formatRate,

@@ -1,8 +1,8 @@
 // The PostgreSQL and Redis servers the store benchmarks run on: a fresh schema and a fresh key prefix per run,
 // both removed afterwards, so a run never reads another run's data and leaves nothing behind.
 
-import { createPostgresStore, migrateToLatest } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
+import { createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";

@@ -1,4 +1,4 @@
-import { presets } from "@gatehouse/core";
+import { presets } from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import { checkAttack, runBruteForceBench } from "../src/brute-force.mjs";
 import { servicesUp } from "./services.mjs";

@@ -1,4 +1,4 @@
-// @gatehouse/core: explicit named exports only.
+// @gatehousejs/core: explicit named exports only.
 
 export { type Clock, systemClock } from "./clock.js";
 export {

@@ -3,15 +3,15 @@
 // answer, and cleans up (its schema, its Redis keys) when the parent sends "stop".
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
+import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
 import {
   createArgon2Hasher,
   createGatehouse,
   createMemoryMailer,
   createMemoryStore,
   generateSecretKey,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import RedisStore from "connect-redis";
 import express from "express";
 import session from "express-session";

@@ -2,8 +2,8 @@
 // or PGlite when no server answers), against (a) a bare Express route and (b) express-session + connect-redis
 // on the same Redis. Each contender runs several rounds, interleaved; the medians are compared.
 //
-//   pnpm --filter @gatehouse/express-middleware bench            # full run
-//   pnpm --filter @gatehouse/express-middleware bench -- --quick # short smoke run for CI
+//   pnpm --filter @gatehousejs/express-middleware bench            # full run
+//   pnpm --filter @gatehousejs/express-middleware bench -- --quick # short smoke run for CI
 //   options: --pglite (durable store in PGlite), --strict (exit 1 when a target is missed),
 //            --diagnose (two more contenders that show where the time goes)
 import { fork } from "node:child_process";

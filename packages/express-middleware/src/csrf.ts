@@ -1,4 +1,4 @@
-import { GatehouseError, timingSafeEqualString } from "@gatehouse/core";
+import { GatehouseError, timingSafeEqualString } from "@gatehousejs/core";
 import type { Request } from "express";
 import { HttpProblem } from "./problem.js";
 import { csrfTokenFor } from "./state.js";

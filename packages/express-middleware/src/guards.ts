@@ -7,7 +7,7 @@ import {
   type PermissionHandle,
   type PermissionMap,
   type SessionStage,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import type { Request, RequestHandler } from "express";
 import type { RegisteredPermissions, RequestAuth, SignedInAuth } from "./types.js";
 

@@ -1,4 +1,4 @@
-// @gatehouse/express-middleware: explicit named exports only.
+// @gatehousejs/express-middleware: explicit named exports only.
 
 export {
   createGuards,

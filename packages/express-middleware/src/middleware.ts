@@ -1,4 +1,4 @@
-import { can, type Gatehouse, type Grants, toUser, type ValidSession } from "@gatehouse/core";
+import { can, type Gatehouse, type Grants, toUser, type ValidSession } from "@gatehousejs/core";
 import type { RequestHandler } from "express";
 import { type CookieSettings, checkCookieSettings, clearSessionCookie, readCookie } from "./cookies.js";
 import { type CsrfSettings, checkCsrf, resolveAllowedOrigins } from "./csrf.js";

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { type Clock, type ErrorCode, httpStatusOf, type Issue, isGatehouseError } from "@gatehouse/core";
+import { type Clock, type ErrorCode, httpStatusOf, type Issue, isGatehouseError } from "@gatehousejs/core";
 import type { ErrorRequestHandler, Request } from "express";
 import { findRequestState } from "./state.js";
 

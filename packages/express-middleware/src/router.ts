@@ -1,4 +1,4 @@
-import type { Gatehouse } from "@gatehouse/core";
+import type { Gatehouse } from "@gatehousejs/core";
 import express, { type RequestHandler, type Router } from "express";
 import { createMiddleware, type GatehouseMiddlewareOptions, resolveSettings } from "./middleware.js";
 import { type ErrorHandlerOptions, gatehouseErrorHandler } from "./problem.js";

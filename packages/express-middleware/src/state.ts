@@ -1,4 +1,4 @@
-import { type Gatehouse, GatehouseError, hashToken } from "@gatehouse/core";
+import { type Gatehouse, GatehouseError, hashToken } from "@gatehousejs/core";
 import type { Request, Response } from "express";
 import { type CookieSettings, clearSessionCookie, setSessionCookie } from "./cookies.js";
 
@@ -10,7 +10,7 @@ export interface RequestState {
   token: string | null;
 }
 
-const STATE = Symbol.for("@gatehouse/express-middleware.state");
+const STATE = Symbol.for("@gatehousejs/express-middleware.state");
 
 type WithState = Request & { [STATE]?: RequestState };
 

@@ -7,13 +7,13 @@ import type {
   PermissionsOf,
   SessionStage,
   User,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 
 /**
  * Register the host's permission matrix here, by declaration merging, so that `req.auth.can` and
  * `requirePermission` autocomplete its page and action names. Unregistered, they follow `defaultMatrix`.
  * @example
- * declare module "@gatehouse/express-middleware" {
+ * declare module "@gatehousejs/express-middleware" {
  *   interface Register {
  *     matrix: typeof myMatrix;
  *   }

@@ -1,4 +1,4 @@
-import type { User } from "@gatehouse/core";
+import type { User } from "@gatehousejs/core";
 
 /** The second factors a user may answer with at the `mfa` stage, as the login routes report them. */
 export function factorsOf(user: User): Array<"totp" | "sms" | "recovery"> {

@@ -1,4 +1,4 @@
-import { createMemoryStore, defaultMatrix, StorageUnavailableError, type Store } from "@gatehouse/core";
+import { createMemoryStore, defaultMatrix, StorageUnavailableError, type Store } from "@gatehousejs/core";
 import express from "express";
 import request from "supertest";
 import { describe, expect, test } from "vitest";

@@ -1,10 +1,15 @@
-import { createConsoleMailer, createGatehouse, createMemoryStore, generateSecretKey } from "@gatehouse/core";
+import {
+  createConsoleMailer,
+  createGatehouse,
+  createMemoryStore,
+  generateSecretKey,
+} from "@gatehousejs/core";
 import {
   gatehouseErrorHandler,
   gatehouseMiddleware,
   gatehouseRouter,
   requirePermission,
-} from "@gatehouse/express-middleware";
+} from "@gatehousejs/express-middleware";
 import express, { type Express } from "express";
 
 const gatehouse = createGatehouse({

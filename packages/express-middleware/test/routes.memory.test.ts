@@ -1,4 +1,4 @@
-import { createMemoryStore } from "@gatehouse/core";
+import { createMemoryStore } from "@gatehousejs/core";
 import { describe } from "vitest";
 import { describeAdminRoutes } from "./suites/admin.js";
 import { describeCsrf } from "./suites/csrf.js";

@@ -1,4 +1,4 @@
-import { defineMatrix, type Grants, teamMatrix } from "@gatehouse/core";
+import { defineMatrix, type Grants, teamMatrix } from "@gatehousejs/core";
 import type { Request } from "express";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import {

@@ -8,7 +8,7 @@ import { fieldError, formError, invalid, layout } from "../views/layout.js";
 /** @import { Deps } from "../app.js" */
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { Gatehouse, User } from "@gatehouse/core" */
+/** @import { Gatehouse, User } from "@gatehousejs/core" */
 
 /**
  * "Your account": the profile, its own name and phone, the password, MFA and Show recovery code.

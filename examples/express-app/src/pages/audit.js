@@ -1,4 +1,4 @@
-import { requirePermission } from "@gatehouse/express-middleware";
+import { requirePermission } from "@gatehousejs/express-middleware";
 import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
 import { formatTime } from "../form-errors.js";
@@ -7,7 +7,7 @@ import { layout } from "../views/layout.js";
 
 /** @import { Deps } from "../app.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { AuditRecord } from "@gatehouse/core" */
+/** @import { AuditRecord } from "@gatehousejs/core" */
 
 const PAGE_SIZE = 25;
 

@@ -9,7 +9,7 @@ import { settingLabels } from "./settings.js";
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { OutboxEntry } from "../outbox.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { Actor, OrganizationRecord } from "@gatehouse/core" */
+/** @import { Actor, OrganizationRecord } from "@gatehousejs/core" */
 
 /**
  * The platform staff member the development console acts as; the audit log names them.

@@ -1,5 +1,5 @@
-import { GatehouseError, httpStatusOf, renderMatrix } from "@gatehouse/core";
-import { requirePermission } from "@gatehouse/express-middleware";
+import { GatehouseError, httpStatusOf, renderMatrix } from "@gatehousejs/core";
+import { requirePermission } from "@gatehousejs/express-middleware";
 import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
@@ -9,8 +9,8 @@ import { fieldError, formError, invalid, layout } from "../views/layout.js";
 /** @import { Deps } from "../app.js" */
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { Gatehouse, RoleView } from "@gatehouse/core" */
-/** @import { RegisteredPermissions } from "@gatehouse/express-middleware" */
+/** @import { Gatehouse, RoleView } from "@gatehousejs/core" */
+/** @import { RegisteredPermissions } from "@gatehousejs/express-middleware" */
 
 const ROLES = /** @type {const} */ ("platform.application-roles");
 
@@ -118,7 +118,7 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
 
 /**
  * @param {Gatehouse} gatehouse
- * @param {import("@gatehouse/core").Actor} actor
+ * @param {import("@gatehousejs/core").Actor} actor
  * @param {string} organizationId
  * @param {string} id
  * @returns {Promise<RoleView>}

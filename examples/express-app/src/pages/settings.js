@@ -5,7 +5,7 @@ import { layout } from "../views/layout.js";
 
 /** @import { Deps } from "../app.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { OrganizationRecord } from "@gatehouse/core" */
+/** @import { OrganizationRecord } from "@gatehousejs/core" */
 
 /** What each setting's values mean, for people. */
 export const settingLabels = {

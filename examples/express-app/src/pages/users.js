@@ -1,4 +1,4 @@
-import { requirePermission } from "@gatehouse/express-middleware";
+import { requirePermission } from "@gatehousejs/express-middleware";
 import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
@@ -10,9 +10,9 @@ import { fieldError, formError, invalid, layout } from "../views/layout.js";
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { Html } from "../html.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { Gatehouse, RoleView, User } from "@gatehouse/core" */
+/** @import { Gatehouse, RoleView, User } from "@gatehousejs/core" */
 /** @import { Request, Response } from "express" */
-/** @import { RegisteredPermissions } from "@gatehouse/express-middleware" */
+/** @import { RegisteredPermissions } from "@gatehousejs/express-middleware" */
 
 const PAGE_SIZE = 10;
 const USERS = /** @type {const} */ ("platform.user-management");

@@ -8,7 +8,7 @@ import {
   type Gatehouse,
   generateSecretKey,
   type Store,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import { createApp } from "../../src/app.js";
 import { createOutbox, type Outbox } from "../../src/outbox.js";
 import { type SeedResult, seedDemo } from "../../src/seed.js";

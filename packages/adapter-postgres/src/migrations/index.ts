@@ -1,4 +1,4 @@
-import { GatehouseError } from "@gatehouse/core";
+import { GatehouseError } from "@gatehousejs/core";
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";

@@ -1,4 +1,4 @@
-import { type AttemptRepository, type AttemptState, emptyAttemptState } from "@gatehouse/core";
+import { type AttemptRepository, type AttemptState, emptyAttemptState } from "@gatehousejs/core";
 import { type Kysely, sql } from "kysely";
 import type { GatehouseTables } from "../schema.js";
 import { fromJson, toJson, toNumber } from "../values.js";

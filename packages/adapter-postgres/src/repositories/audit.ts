@@ -1,4 +1,4 @@
-import type { AuditQuery, AuditRecord, AuditRepository, Page } from "@gatehouse/core";
+import type { AuditQuery, AuditRecord, AuditRepository, Page } from "@gatehousejs/core";
 import {
   type Expression,
   type ExpressionBuilder,

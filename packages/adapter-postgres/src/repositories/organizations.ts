@@ -1,4 +1,4 @@
-import type { OrganizationRecord, OrganizationRepository, OrganizationSettings } from "@gatehouse/core";
+import type { OrganizationRecord, OrganizationRepository, OrganizationSettings } from "@gatehousejs/core";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { inSavepoint } from "../atomically.js";
 import type { GatehouseTables, OrganizationsTable } from "../schema.js";

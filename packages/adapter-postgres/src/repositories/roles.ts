@@ -1,4 +1,4 @@
-import type { RoleRecord, RoleRepository } from "@gatehouse/core";
+import type { RoleRecord, RoleRepository } from "@gatehousejs/core";
 import type { Kysely, Selectable, Updateable } from "kysely";
 import { inSavepoint } from "../atomically.js";
 import type { GatehouseTables, RolesTable } from "../schema.js";

@@ -1,4 +1,4 @@
-import type { SessionRecord, SessionRepository } from "@gatehouse/core";
+import type { SessionRecord, SessionRepository } from "@gatehousejs/core";
 import type { Kysely, Selectable } from "kysely";
 import type { GatehouseTables, SessionsTable } from "../schema.js";
 import { conflictError, isUniqueViolation } from "../store-error.js";

@@ -1,4 +1,4 @@
-import type { TokenRecord, TokenRepository } from "@gatehouse/core";
+import type { TokenRecord, TokenRepository } from "@gatehousejs/core";
 import type { Kysely, Selectable } from "kysely";
 import type { GatehouseTables, TokensTable } from "../schema.js";
 import { conflictError, isUniqueViolation } from "../store-error.js";

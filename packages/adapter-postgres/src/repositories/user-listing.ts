@@ -1,4 +1,4 @@
-import type { Page, UserListQuery, UserRecord } from "@gatehouse/core";
+import type { Page, UserListQuery, UserRecord } from "@gatehousejs/core";
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { GatehouseTables } from "../schema.js";

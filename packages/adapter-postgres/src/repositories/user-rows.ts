@@ -1,4 +1,4 @@
-import type { UserPatch, UserRecord } from "@gatehouse/core";
+import type { UserPatch, UserRecord } from "@gatehousejs/core";
 import type { AliasedExpression, ExpressionBuilder, Insertable, Selectable, Updateable } from "kysely";
 import { sql } from "kysely";
 import type { GatehouseTables, UserRolesTable, UsersTable } from "../schema.js";

@@ -1,4 +1,4 @@
-import type { Issue, UserRecord, UserRepository } from "@gatehouse/core";
+import type { Issue, UserRecord, UserRepository } from "@gatehousejs/core";
 import { type Kysely, sql } from "kysely";
 import { atomically } from "../atomically.js";
 import type { GatehouseTables } from "../schema.js";

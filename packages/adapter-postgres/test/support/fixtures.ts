@@ -7,6 +7,6 @@ export {
   makeSession as session,
   makeToken as token,
   makeUser as user,
-} from "@gatehouse/core/testing";
+} from "@gatehousejs/core/testing";
 
 export const newId = (prefix: string): string => `${prefix}_${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { isGatehouseError, type Store } from "@gatehouse/core";
+import { isGatehouseError, type Store } from "@gatehousejs/core";
 import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createPostgresStore, purgeExpired } from "../../src/index.js";

@@ -2,9 +2,9 @@
 // in parallel once the parent says "go", then printing how many passwords its hasher verified.
 // Runs on the built packages (dist), as a separate app instance would.
 
-import { createPostgresStore } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
-import { createArgon2Hasher, createGatehouse, createMemoryMailer } from "@gatehouse/core";
+import { createPostgresStore } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
+import { createArgon2Hasher, createGatehouse, createMemoryMailer } from "@gatehousejs/core";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";

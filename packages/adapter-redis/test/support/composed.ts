@@ -1,4 +1,4 @@
-import { migrateToLatest } from "@gatehouse/adapter-postgres";
+import { migrateToLatest } from "@gatehousejs/adapter-postgres";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";

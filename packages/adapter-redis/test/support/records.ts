@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { SessionRecord, TokenRecord } from "@gatehouse/core";
+import type { SessionRecord, TokenRecord } from "@gatehousejs/core";
 
 /**
  * The tests' clock starts years before the real one on purpose: the adapter must follow the caller's `now`,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ExpiringRepositories } from "@gatehouse/core";
+import type { ExpiringRepositories } from "@gatehousejs/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
 import { createRedisStore } from "../../src/redis-store.js";

@@ -7,9 +7,9 @@
 
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { createPostgresStore } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
-import { createArgon2Hasher, createGatehouse, createMemoryMailer } from "@gatehouse/core";
+import { createPostgresStore } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
+import { createArgon2Hasher, createGatehouse, createMemoryMailer } from "@gatehousejs/core";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";

@@ -2,7 +2,7 @@
 // memory store and on the composed Postgres + Redis store. Each call checks its own answer.
 
 import { performance } from "node:perf_hooks";
-import { createArgon2Hasher, createMemoryStore, defaultArgon2Options } from "@gatehouse/core";
+import { createArgon2Hasher, createMemoryStore, defaultArgon2Options } from "@gatehousejs/core";
 import { hash, verify } from "@node-rs/argon2";
 import { sql } from "kysely";
 import { BENCH_PASSWORD, createBenchGatehouse, onboardUsers } from "../gatehouse-fixture.mjs";

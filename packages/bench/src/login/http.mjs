@@ -1,11 +1,11 @@
-// Sign-in over HTTP: Gatehouse's login route (`gatehouseRouter` of @gatehouse/express-middleware, memory store)
+// Sign-in over HTTP: Gatehouse's login route (`gatehouseRouter` of @gatehousejs/express-middleware, memory store)
 // beside Better Auth's email sign-in (its memory adapter, default password hashing), both mounted on one
 // Express app on loopback and called with `fetch` as a browser page of the same origin would, plus each
 // one's password hash alone for reference.
 
 import { once } from "node:events";
-import { createMemoryStore } from "@gatehouse/core";
-import { gatehouseRouter } from "@gatehouse/express-middleware";
+import { createMemoryStore } from "@gatehousejs/core";
+import { gatehouseRouter } from "@gatehousejs/express-middleware";
 import { verify } from "@node-rs/argon2";
 import { betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";

@@ -8,7 +8,7 @@
 // contender would be a megamorphic call site that V8 cannot inline, which penalizes the cheapest contenders most.
 
 import { AbilityBuilder, createMongoAbility } from "@casl/ability";
-import { can, canHandle, compileGrants } from "@gatehouse/core";
+import { can, canHandle, compileGrants } from "@gatehousejs/core";
 import accesscontrol from "accesscontrol";
 import { createAccessControl } from "better-auth/plugins/access";
 import { newEnforcer, newModelFromString, StringAdapter } from "casbin";

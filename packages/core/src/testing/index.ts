@@ -1,5 +1,5 @@
 /**
- * `@gatehouse/core/testing`: the storage conformance suite every adapter runs, and the fixtures it is made of.
+ * `@gatehousejs/core/testing`: the storage conformance suite every adapter runs, and the fixtures it is made of.
  * vitest is a peer dependency of this entry point only. Explicit named exports only.
  */
 

@@ -1,4 +1,4 @@
-import { parseInput, schemas } from "@gatehouse/core";
+import { parseInput, schemas } from "@gatehousejs/core";
 import type { Router } from "express";
 import { requireAuth } from "../guards.js";
 import { handle, memberOf, queryNumber, queryString, type RouteContext } from "./handler.js";

@@ -1,4 +1,4 @@
-import { GatehouseError, listPermissions, parseInput, schemas } from "@gatehouse/core";
+import { GatehouseError, listPermissions, parseInput, schemas } from "@gatehousejs/core";
 import type { Router } from "express";
 import { endSessionCookie, sessionTokenOf } from "../state.js";
 import { factorsOf } from "../views.js";

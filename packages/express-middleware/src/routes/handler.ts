@@ -1,4 +1,4 @@
-import { type Actor, type Gatehouse, GatehouseError, type LoginResult, type User } from "@gatehouse/core";
+import { type Actor, type Gatehouse, GatehouseError, type LoginResult, type User } from "@gatehousejs/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { issueSessionCookie, sessionTokenOf } from "../state.js";
 

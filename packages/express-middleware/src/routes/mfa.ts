@@ -1,4 +1,4 @@
-import { parseInput, schemas } from "@gatehouse/core";
+import { parseInput, schemas } from "@gatehousejs/core";
 import type { Router } from "express";
 import QRCode from "qrcode";
 import { handle, type RouteContext, sendSession, tokenOf } from "./handler.js";

@@ -1,4 +1,4 @@
-import { parseInput, schemas } from "@gatehouse/core";
+import { parseInput, schemas } from "@gatehousejs/core";
 import type { Router } from "express";
 import { issueSessionCookie } from "../state.js";
 import { handle, type RouteContext, tokenOf } from "./handler.js";

@@ -1,4 +1,4 @@
-import { isGatehouseError, parseInput, schemas, ValidationError } from "@gatehouse/core";
+import { isGatehouseError, parseInput, schemas, ValidationError } from "@gatehousejs/core";
 import type { Request, Router } from "express";
 import { requireAuth } from "../guards.js";
 import { endSessionCookie } from "../state.js";

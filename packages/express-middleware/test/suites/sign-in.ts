@@ -1,4 +1,4 @@
-import { generateTotpCode, presets, teamMatrix } from "@gatehouse/core";
+import { generateTotpCode, presets, teamMatrix } from "@gatehousejs/core";
 import { describe, expect, test } from "vitest";
 import { setCookieOf } from "../support/client.js";
 import { decodeBase32, MINUTE, SECOND, setup, staff, system, unique } from "../support/service.js";

@@ -9,13 +9,13 @@ import {
   type GatehouseOptions,
   generateSecretKey,
   type Store,
-} from "@gatehouse/core";
+} from "@gatehousejs/core";
 import {
   createCountingHasher,
   createTestClock,
   linkTokenFor,
   temporaryPasswordFor,
-} from "@gatehouse/core/testing";
+} from "@gatehousejs/core/testing";
 import express, { type Express } from "express";
 import {
   type GatehouseRouterOptions,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createPostgresStore, migrateToLatest } from "@gatehouse/adapter-postgres";
-import { createRedisStore } from "@gatehouse/adapter-redis";
-import type { Store } from "@gatehouse/core";
+import { createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
+import { createRedisStore } from "@gatehousejs/adapter-redis";
+import type { Store } from "@gatehousejs/core";
 import { Redis } from "ioredis";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
