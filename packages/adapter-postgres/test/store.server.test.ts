@@ -37,10 +37,13 @@ await describeWithServer("postgres store (server)", () => {
     });
     await insertedSignal;
     // The check cannot see the uncommitted row; the insert then waits on the unique index for the first.
-    const second = store.users.createMany([user(created.id), user(created.id, { email })]);
+    // Caught at once: the refusal can arrive in the same tick as the first commit, before `await first` resumes.
+    const second = store.users
+      .createMany([user(created.id), user(created.id, { email })])
+      .catch((caught: unknown) => caught);
     setTimeout(release, 100);
     await first;
-    const error = await second.catch((caught: unknown) => caught);
+    const error = await second;
     expect(isGatehouseError(error, "CONFLICT")).toBe(true);
     expect(isGatehouseError(error) && error.details.issues).toEqual([
       expect.objectContaining({ path: [email], reason: "already-registered" }),
