@@ -50,7 +50,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const first = await h.gatehouse.login({ email: john, password: fresh });
       expect(first.stage).toBe("password-change");
       const signedIn = await h.gatehouse.changePassword(first.token, {
-        newPassword: "a passphrase john chose",
+        newPassword: "amber lantern over a quiet river",
       });
       expect(signedIn.stage).toBe("authenticated");
       // The mistyped address got its invitation and a notice, and nothing else.
