@@ -179,6 +179,22 @@ describe("user management", () => {
     expect(after.headers.get("location")).toBe("/login");
   });
 
+  test("changing one's own e-mail asks for the current password", async () => {
+    const adminId = userIdOf(await admin.page("/users"), app.seed.adminEmail);
+    expect(await admin.page(`/users/${adminId}/edit`)).toContain('name="currentPassword" type="password"');
+    const roles = ["platform.administrator", "callback.administrator"];
+    const form = { email: "boss@acme.test", name: "Boss", phone: "", roles };
+    const missing = await admin.post(`/users/${adminId}`, form);
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/id="currentPassword-error"[^>]*>[\s\S]*current password/);
+    const wrong = await admin.post(`/users/${adminId}`, { ...form, currentPassword: "not it" });
+    expect(await wrong.text()).toContain("This is not your password.");
+    app.clock.advance(5_000);
+    const saved = await admin.post(`/users/${adminId}`, { ...form, currentPassword: ADMIN_PASSWORD });
+    expect(saved.status).toBe(303);
+    expect((await admin.get("/account")).headers.get("location")).toBe("/login");
+  });
+
   test("edit errors are shown next to their field", async () => {
     await invite("ann@acme.test", ["callback.viewer"]);
     const annId = userIdOf(await admin.page("/users"), "ann@acme.test");

@@ -72,7 +72,7 @@ test("a refused message rejects, so the flow reports it instead of pretending it
       subject: "x",
       text: "x",
       html: "<p>x</p>",
-      message: { kind: "email-changed", to: "a@acme.test", newEmail: "b@acme.test" },
+      message: { kind: "email-changed", to: "a@acme.test", invitationWithdrawn: false },
     }),
   ).rejects.toThrow();
   mailer.close();

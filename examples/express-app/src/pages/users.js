@@ -97,7 +97,8 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
   router.get("/users/:id/edit", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
     const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
     const values = { email: user.email, name: user.name, phone: user.phone ?? "", roles: [...user.roles] };
-    await render(req, res, (roles) => editModal(gatehouse, roles, user, values, noErrors));
+    const self = user.id === authOf(req).user.id;
+    await render(req, res, (roles) => editModal(gatehouse, roles, user, values, noErrors, self));
   });
 
   router.post("/users/:id", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
@@ -108,6 +109,9 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
       phone: text(req.body.phone).trim(),
       roles: list(req.body.roles),
     };
+    // Changing one's own address asks for the current password: a session alone must not move the account.
+    const self = user.id === authOf(req).user.id;
+    const currentPassword = self ? text(req.body.currentPassword) : "";
     const result = await attempt(
       () =>
         gatehouse.updateUser(actorOf(req), user.id, {
@@ -115,17 +119,26 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
           name: values.name,
           phone: values.phone || null,
           roles: values.roles,
+          ...(currentPassword ? { currentPassword } : {}),
         }),
-      { fields: ["email", "name", "phone", "roles"] },
+      { fields: ["email", "name", "phone", "roles", "currentPassword"] },
     );
     if (!result.ok) {
-      return render(req, res, (roles) => editModal(gatehouse, roles, user, values, result.errors), 400);
+      /** @type {FormErrors} */
+      const errors =
+        result.error.code === "INVALID_CREDENTIALS"
+          ? { fields: { currentPassword: ["This is not your password."] }, form: [] }
+          : result.errors;
+      return render(req, res, (roles) => editModal(gatehouse, roles, user, values, errors, self), 400);
     }
+    const moved = result.value.email !== user.email;
     flash(
       res,
-      result.value.email !== user.email
-        ? `Saved. ${result.value.email} must sign in again with the new address.`
-        : `Saved ${result.value.email}.`,
+      moved && result.value.status === "invited"
+        ? `Saved. Nothing sent to the old address works any more: resend the invitation to ${result.value.email}.`
+        : moved
+          ? `Saved. ${result.value.email} must sign in again with the new address.`
+          : `Saved ${result.value.email}.`,
     );
     res.redirect(303, "/users");
   });
@@ -271,14 +284,22 @@ ${formError(errors)}
  * @param {User} user
  * @param {{ email: string; name: string; phone: string; roles: string[] }} values
  * @param {FormErrors} errors
+ * @param {boolean} [self] the signed-in user edits themselves: their e-mail change needs their password
  */
-function editModal(gatehouse, roles, user, values, errors) {
+function editModal(gatehouse, roles, user, values, errors, self = false) {
   return modal(html`<h2>Edit user</h2>
 ${formError(errors)}
 <form method="post" action="/users/${user.id}" novalidate>
   <label for="email">E-mail <span class="hint">after a change, the user must sign in again with the new address</span></label>
   <input id="email" name="email" type="email" value="${values.email}"${invalid(errors, "email")}>
   ${fieldError(errors, "email")}
+  ${
+    self
+      ? html`<label for="currentPassword">Current password <span class="hint">needed to change your own e-mail address</span></label>
+  <input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password"${invalid(errors, "currentPassword")}>
+  ${fieldError(errors, "currentPassword")}`
+      : ""
+  }
   <label for="name">Name</label>
   <input id="name" name="name" type="text" value="${values.name}"${invalid(errors, "name")}>
   ${fieldError(errors, "name")}

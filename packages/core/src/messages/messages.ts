@@ -24,7 +24,13 @@ export type MailMessage =
       readonly resetUrl: string;
       readonly expiresAt: Date;
     }
-  | { readonly kind: "email-changed"; readonly to: string; readonly newEmail: string };
+  | {
+      readonly kind: "email-changed";
+      /** The old address. The new one is deliberately absent: the old mailbox may be a stranger's (a typo). */
+      readonly to: string;
+      /** The user had not signed in yet: the invitation mailed to this address no longer works. */
+      readonly invitationWithdrawn: boolean;
+    };
 
 /** The kinds of e-mail. */
 export type MailKind = MailMessage["kind"];

@@ -64,13 +64,24 @@ export const defaultMailTemplates: MailTemplates = {
       `The link works once and expires on ${when(m.expiresAt)}. If you did not ask, ignore this e-mail.`,
     ].join("\n"),
   }),
-  "email-changed": (m) => ({
-    subject: "Your sign-in e-mail address changed",
-    text: [
-      `Your account now signs in with ${m.newEmail}. You have been signed out everywhere.`,
-      "If this was not you, contact your administrator at once.",
-    ].join("\n"),
-  }),
+  // Never names the new address: the old mailbox may belong to someone else (the typo being corrected).
+  "email-changed": (m) =>
+    m.invitationWithdrawn
+      ? {
+          subject: "Your invitation was withdrawn",
+          text: [
+            "The invitation sent to this e-mail address was withdrawn: its temporary password or link no longer works.",
+            "If you expected it, ask your administrator to invite you again.",
+          ].join("\n"),
+        }
+      : {
+          subject: "Your sign-in e-mail address changed",
+          text: [
+            "Your account no longer signs in with this e-mail address. You have been signed out everywhere,",
+            "and any password reset link sent to this address no longer works.",
+            "If this was not you, contact your administrator at once.",
+          ].join("\n"),
+        },
 };
 
 /** Renders the plain text as minimal HTML: escaped, paragraphs kept, links clickable. */

@@ -3,6 +3,7 @@
  * own, usable without the service. Explicit named exports only.
  */
 
+export { decideEmailChange, type EmailChangeDecision, mergeAttemptStates } from "./email-change.js";
 export type { DeepPartial, GatehousePolicy } from "./gatehouse-policy.js";
 export { type InvitationOptions, normalizeEmail, parseInvitationAddresses } from "./invitation.js";
 export {

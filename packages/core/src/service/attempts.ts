@@ -1,4 +1,5 @@
 import { GatehouseError } from "../errors.js";
+import { mergeAttemptStates } from "../policy/email-change.js";
 import type { AttemptState, LockoutPolicy } from "../policy/lockout.js";
 import {
   decideLoginAttempt,
@@ -106,4 +107,21 @@ function refusal(
   return new GatehouseError("RATE_LIMITED", "Too many attempts at once: wait a moment and try again.", {
     retryAt: decision.retryAt,
   });
+}
+
+/**
+ * Carries the attempt state of one key onto another (an address changed): merged with compare-and-set, so
+ * that neither lock nor counter of either is reduced, whatever attempts run meanwhile. Idempotent.
+ */
+export async function carryAttemptState(ctx: ServiceContext, fromKey: string, toKey: string): Promise<void> {
+  const { state: from, version } = await ctx.store.attempts.get(fromKey);
+  if (version === 0) return;
+  const expiresAt = (next: AttemptState): Date => {
+    const base = Math.max(ctx.clock.now().getTime(), next.lockedUntil?.getTime() ?? 0);
+    return new Date(base + ctx.attemptRetentionMs);
+  };
+  await updateAttemptState(ctx.store.attempts, toKey, expiresAt, (into) => ({
+    next: mergeAttemptStates(into, from, ctx.policy.lockout),
+    result: undefined,
+  }));
 }

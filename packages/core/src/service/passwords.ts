@@ -6,6 +6,7 @@ import { tokenExpiresAt } from "../policy/token.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
+import { mailedTo, mailedToCurrentAddress } from "./email-change.js";
 import { assertNotSuperior, findUserFor } from "./guards.js";
 import { auditLogin, selfActor } from "./login.js";
 import { confirmPassword } from "./mfa.js";
@@ -113,7 +114,7 @@ async function issueResetLink(
     organizationId: user.organizationId,
     createdAt: now,
     expiresAt,
-    data: {},
+    data: mailedTo(user),
   });
   await ctx.audit(ctx.store, [
     {
@@ -146,7 +147,8 @@ export async function resetPassword(
   const pending = await ctx.store.tokens.find(hash, "password-reset", now);
   const user = pending ? await ctx.store.users.findById(pending.userId) : null;
   const organization = user ? await ctx.store.organizations.findById(user.organizationId) : null;
-  if (!pending || !user || !organization) throw invalidLink();
+  // A link mailed to an address the user no longer has is someone else's mailbox's, not theirs.
+  if (!pending || !user || !organization || !mailedToCurrentAddress(pending, user)) throw invalidLink();
   assertPasswordAllowed(ctx.policyOf(organization).password, password, user);
   if (!(await ctx.store.tokens.consume(hash, "password-reset", now))) throw invalidLink();
   const updated = await ctx.store.users.update(user.id, {

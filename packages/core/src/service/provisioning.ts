@@ -8,6 +8,7 @@ import { tokenExpiresAt } from "../policy/token.js";
 import type { OrganizationRecord, TokenRecord, UserRecord } from "../store/records.js";
 import { type Actor, assertNoEscalation, type ResolvedActor, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
+import { mailedTo, mailedToCurrentAddress } from "./email-change.js";
 import { assertMayProvision, compileRoleIds, findOrganizationFor, findUserFor } from "./guards.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
@@ -141,26 +142,39 @@ async function provision(
   return { users: records.map(toUser), deliveries };
 }
 
-/** Sends a new invitation (a new temporary password or link; the old one stops working) to a user who has not signed in yet. */
+/**
+ * Sends a new invitation (a new temporary password or link; the old one stops working) to a user who has not
+ * signed in yet, at their current address: after an e-mail change this is how the invitation reaches it.
+ */
 export async function resendInvitation(ctx: ServiceContext, actor: Actor, userId: string): Promise<Delivery> {
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const user = await findUserFor(ctx.store, resolved, userId);
-  const organization = await findOrganizationFor(ctx, resolved, user.organizationId);
+  const found = await findUserFor(ctx.store, resolved, userId);
+  const organization = await findOrganizationFor(ctx, resolved, found.organizationId);
   assertMayProvision(ctx, resolved, organization);
-  if (user.status !== "invited") throw new GatehouseError("CONFLICT", "This user has already signed in.");
+  assertInvited(found);
   const policy = ctx.policyOf(organization);
   const now = ctx.clock.now();
   let secret: string;
+  let user = found;
   if (policy.onboarding === "activation-link") {
     secret = generateToken();
     await ctx.store.tokens.deleteByUser(user.id, "activation");
     await ctx.store.tokens.create(activationToken(ctx, user, secret, policy.tokens));
   } else {
     secret = generateTemporaryPassword();
-    await ctx.store.users.update(user.id, {
-      temporaryPasswordHash: hashSecret(secret),
-      temporaryPasswordExpiresAt: tokenExpiresAt("invitation", policy.tokens, now),
-      updatedAt: now,
+    // Under the organization's lock, as an e-mail change is: the password is mailed to the address stored with
+    // it, never to one an administrator replaced meanwhile.
+    user = await ctx.store.transaction(async (tx) => {
+      await tx.organizations.lock(found.organizationId);
+      const current = await tx.users.findById(found.id);
+      if (!current) throw new GatehouseError("NOT_FOUND", "No such user.");
+      assertInvited(current);
+      const updated = await tx.users.update(current.id, {
+        temporaryPasswordHash: hashSecret(secret),
+        temporaryPasswordExpiresAt: tokenExpiresAt("invitation", policy.tokens, now),
+        updatedAt: now,
+      });
+      return updated ?? current;
     });
   }
   await ctx.audit(ctx.store, [
@@ -189,7 +203,8 @@ export async function activateAccount(
   const hash = hashToken(token);
   const pending = await ctx.store.tokens.find(hash, "activation", now);
   const user = pending ? await ctx.store.users.findById(pending.userId) : null;
-  if (!pending || !user)
+  // A link mailed to an address the user no longer has activates nothing.
+  if (!pending || !user || !mailedToCurrentAddress(pending, user))
     throw new GatehouseError("TOKEN_INVALID", "This activation link is invalid or has expired.");
   const organization = await ctx.store.organizations.findById(user.organizationId);
   if (!organization)
@@ -268,8 +283,12 @@ function activationToken(
     organizationId: user.organizationId,
     createdAt: now,
     expiresAt: tokenExpiresAt("activation", tokens, now),
-    data: {},
+    data: mailedTo(user),
   };
+}
+
+function assertInvited(user: UserRecord): void {
+  if (user.status !== "invited") throw new GatehouseError("CONFLICT", "This user has already signed in.");
 }
 
 function welcomeMessage(

@@ -58,6 +58,7 @@ export const schemas = {
       phone: phone.nullable().optional(),
       email: z.string().max(320).optional(),
       roles: roleIds.min(1).optional(),
+      currentPassword: password.optional(),
     })
     .strict(),
   createRole: z.object({

@@ -1,10 +1,18 @@
 import { GatehouseError } from "../errors.js";
-import { normalizeEmail, parseInvitationAddresses } from "../policy/invitation.js";
+import { normalizeEmail } from "../policy/invitation.js";
 import { unlockAttempts } from "../policy/lockout.js";
 import type { AuditActor, Page, UserPatch, UserRecord } from "../store/records.js";
 import { type Actor, assertNoEscalation, authorize, holds, resolveActor } from "./actor.js";
 import { loginAttemptKey, updateAttemptState } from "./attempts.js";
 import type { AuditEntryInput, ServiceContext } from "./context.js";
+import {
+  beginEmailChange,
+  completeEmailChange,
+  type EmailChange,
+  emailChangedEntry,
+  emailChangePatch,
+  planEmailChange,
+} from "./email-change.js";
 import { assertKeepsAnAdministrator, assertNotSuperior, compileRoleIds, findUserFor } from "./guards.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
@@ -41,12 +49,16 @@ export interface UserChanges {
   phone?: string | null;
   email?: string;
   roles?: string[];
+  /** Required when a user changes their own e-mail address: a session alone must not move the account. */
+  currentPassword?: string;
 }
 
 /**
  * Edits a user: name and profile phone (a user may edit their own), e-mail (per the `emailChange` policy:
  * allowed with every session ended, or forbidden) and roles (never beyond what the actor holds, never leaving
- * the organization without someone who can manage users).
+ * the organization without someone who can manage users). An e-mail change voids everything mailed to the old
+ * address (temporary password, links: an invited user needs `resendInvitation`), keeps the lock and failure
+ * counter, and needs `currentPassword` when users change their own.
  */
 export async function updateUser(
   ctx: ServiceContext,
@@ -75,29 +87,11 @@ export async function updateUser(
     patch.phone = changes.phone;
     changed.push("phone");
   }
-  let newEmail: string | null = null;
-  if (changes.email !== undefined) {
-    const [email] = parseInvitationAddresses(changes.email, { maxAddresses: 1 });
-    if (email && email !== target.email) {
-      if (policy.emailChange === "forbidden") {
-        throw new GatehouseError(
-          "NOT_SUPPORTED",
-          "An e-mail address cannot change: remove the user and add them again.",
-          {
-            issues: [
-              {
-                path: ["email"],
-                reason: "email-change-forbidden",
-                message: "To change an e-mail address, delete the account and add a new one.",
-              },
-            ],
-          },
-        );
-      }
-      newEmail = email;
-      patch.email = email;
-      changed.push("email");
-    }
+  const emailChange =
+    changes.email === undefined ? null : await planEmailChange(ctx, target, policy, changes.email, self);
+  if (emailChange) {
+    Object.assign(patch, emailChangePatch(emailChange));
+    changed.push("email");
   }
   let rolesChanged = false;
   if (changes.roles !== undefined && !sameSet(changes.roles, target.roles)) {
@@ -108,9 +102,12 @@ export async function updateUser(
     changed.push("roles");
   }
   if (changed.length === 0) return toUser(target);
+  if (emailChange) await beginEmailChange(ctx, target, emailChange, changes.currentPassword);
   patch.updatedAt = ctx.clock.now();
 
   const updated = await ctx.store.transaction(async (tx) => {
+    // Serialises with `resendInvitation`, so a new temporary password never goes to the address just replaced.
+    if (emailChange) await tx.organizations.lock(target.organizationId);
     if (rolesChanged && holds(targetGrants, ctx.permissions.manageUsers)) {
       await tx.organizations.lock(target.organizationId);
       const after = await compileRoleIds(ctx, tx, target.organizationId, patch.roles as string[]);
@@ -120,14 +117,11 @@ export async function updateUser(
     }
     const result = await tx.users.update(target.id, patch);
     if (!result) throw new GatehouseError("NOT_FOUND", "No such user.");
-    await ctx.audit(tx, auditEntries(resolved.audit, target, changed, changes.roles, newEmail));
+    await ctx.audit(tx, auditEntries(resolved.audit, target, changed, changes.roles, emailChange));
     return result;
   });
-  if (newEmail) {
-    // They must sign in again with the new address: every session ends.
-    await ctx.store.sessions.deleteByUser(target.id);
-    await ctx.sendMail({ kind: "email-changed", to: target.email, newEmail });
-  }
+  // They must sign in again with the new address: every session ends, every link and code is revoked.
+  if (emailChange) await completeEmailChange(ctx, resolved.audit, target, emailChange);
   return toUser(updated);
 }
 
@@ -136,7 +130,7 @@ function auditEntries(
   target: UserRecord,
   changed: string[],
   roles: string[] | undefined,
-  newEmail: string | null,
+  emailChange: EmailChange | null,
 ): AuditEntryInput[] {
   const base = {
     organizationId: target.organizationId,
@@ -145,8 +139,7 @@ function auditEntries(
     subjectEmail: target.email,
   };
   const entries: AuditEntryInput[] = [{ ...base, action: "user.updated", details: { fields: changed } }];
-  if (newEmail)
-    entries.push({ ...base, action: "user.email-changed", details: { from: target.email, to: newEmail } });
+  if (emailChange) entries.push(emailChangedEntry(actor, target, emailChange));
   if (changed.includes("roles"))
     entries.push({ ...base, action: "user.roles-changed", details: { from: target.roles, to: roles } });
   return entries;

@@ -175,11 +175,27 @@ export function describeAdminRoutes(store: StoreSource): void {
       expect(unlock.body.code).toBe("NOT_SUPPORTED");
     });
 
+    test("a user changing their own address must give their current password; a wrong one is a failed attempt", async () => {
+      const h = setup({ store: store() });
+      const { asAdmin, admin } = await organizationWithStaff(h);
+      const email = `renamed-${unique()}@acme.test`;
+      const missing = await asAdmin.patch(`/auth/users/${admin.user.id}`, { email });
+      expect(missing.status).toBe(400);
+      expect(missing.body.issues).toEqual([expect.objectContaining({ path: ["currentPassword"] })]);
+      const wrong = await asAdmin.patch(`/auth/users/${admin.user.id}`, { email, currentPassword: "not it" });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.code).toBe("INVALID_CREDENTIALS");
+      const me = await asAdmin.get("/api/me");
+      expect(me.status).toBe(200);
+      expect((await h.gatehouse.getUser(admin.actor, admin.user.id)).email).toBe(admin.email);
+    });
+
     test("a user who changes their own address, or ends their own sessions, loses the cookie with the session", async () => {
       const h = setup({ store: store() });
       const { asAdmin, admin } = await organizationWithStaff(h);
       const res = await asAdmin.patch(`/auth/users/${admin.user.id}`, {
         email: `renamed-${unique()}@acme.test`,
+        currentPassword: admin.password,
       });
       expect(res.status).toBe(200);
       expect(setCookieOf(res, "gatehouse_session")).toMatch(/Max-Age=0/);
