@@ -37,6 +37,7 @@ export {
   verifyTotpCode,
 } from "./crypto/index.js";
 export {
+  DamagedRecordError,
   type ErrorCode,
   type ErrorDetails,
   errorCodes,
@@ -164,6 +165,12 @@ export { parseInput, schemas } from "./service/schemas.js";
 export type { IssuedSession, ValidSession } from "./service/sessions.js";
 export type { UserChanges } from "./service/users.js";
 export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
+export {
+  attemptStateIssues,
+  decodeAttemptState,
+  type EncodedAttemptState,
+  encodeAttemptState,
+} from "./store/attempt-codec.js";
 export type {
   AttemptRepository,
   AuditActor,
