@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import type { Store } from "../store/store.js";
+import { describeAuditAndSettingsFlows } from "./flows/audit-and-settings.js";
 import { describeCoreFlows } from "./flows/core.js";
 
 /**
@@ -10,5 +11,6 @@ import { describeCoreFlows } from "./flows/core.js";
 export function describeServiceFlows(store: () => Store): void {
   describe("service flows", () => {
     describeCoreFlows(store);
+    describeAuditAndSettingsFlows(store);
   });
 }
