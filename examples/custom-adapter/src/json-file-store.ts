@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import {
   type AttemptRepository,
-  type AttemptState,
+  DamagedRecordError,
+  decodeAttemptState,
   type ExpiringRepositories,
   emptyAttemptState,
+  encodeAttemptState,
   GatehouseError,
   type SessionRecord,
   type SessionRepository,
@@ -20,7 +22,11 @@ import {
 
 interface Document {
   sessions: Record<string, SessionRecord>;
-  attempts: Record<string, { state: AttemptState; version: number }>;
+  /**
+   * Each state is core's codec JSON, kept as text so the file's date reviver leaves it alone: the codec, not
+   * the reviver, decides what a valid state is, and refuses a damaged one.
+   */
+  attempts: Record<string, { state: string; version: number }>;
   tokens: Record<string, TokenRecord>;
   /** Attempt versions are never reused, so a stale compare-and-set can never succeed after a delete. */
   lastVersion: number;
@@ -116,12 +122,16 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
 
   const attempts: AttemptRepository = {
     get: (key) =>
-      locked("attempts.get", (doc) => doc.attempts[key] ?? { state: emptyAttemptState(), version: 0 }),
+      locked("attempts.get", (doc) => {
+        const stored = doc.attempts[key];
+        if (!stored) return { state: emptyAttemptState(), version: 0 };
+        return { state: decodeAttemptState(parseState(stored.state)), version: stored.version };
+      }),
     compareAndSet: (key, expectedVersion, next) =>
       locked("attempts.compareAndSet", (doc) => {
         if ((doc.attempts[key]?.version ?? 0) !== expectedVersion) return false;
         doc.lastVersion += 1;
-        doc.attempts[key] = { state: next, version: doc.lastVersion };
+        doc.attempts[key] = { state: JSON.stringify(encodeAttemptState(next)), version: doc.lastVersion };
         return write(true);
       }),
     delete: (key) =>
@@ -159,6 +169,15 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
   };
 
   return { sessions, attempts, tokens };
+}
+
+// A state that is not even JSON is as damaged as one with a bad field: it fails closed the same way.
+function parseState(text: unknown): unknown {
+  try {
+    return JSON.parse(String(text));
+  } catch {
+    throw new DamagedRecordError("attempt state", [{ path: [], reason: "not-json", message: "Not JSON." }]);
+  }
 }
 
 function live<T extends { expiresAt: Date }>(record: T | undefined, now: Date): T | null {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryStore } from "@gatehousejs/core";
@@ -16,6 +16,13 @@ describeStoreConformance({
   name: "json-file",
   repositories: ["sessions", "attempts", "tokens"],
   create: () => createJsonFileStore({ path: join(dir, "conformance.json") }),
+  // A damaged file, edited by hand or by another program: the adapter must refuse it, not read it as empty.
+  corruptAttempt: async (key, raw) => {
+    const path = join(dir, "conformance.json");
+    const doc = JSON.parse(readFileSync(path, "utf8"));
+    doc.attempts[key].state = JSON.stringify(raw);
+    writeFileSync(path, JSON.stringify(doc));
+  },
 });
 
 describeServiceFlows(() => ({

@@ -1,5 +1,6 @@
 import { describeStoreConformance } from "@gatehousejs/core/testing";
 import { createPostgresStore, migrateToLatest } from "../src/index.js";
+import { corruptAttemptRow } from "./support/corrupt-attempt.js";
 import { connectServer, describeWithServer, dropSchema, freshSchemaName } from "./support/databases.js";
 
 // The whole conformance suite on a PostgreSQL server, through a `pg` pool, in a schema of its own.
@@ -12,6 +13,7 @@ await describeWithServer("store conformance: postgres (server)", () => {
       await migrateToLatest(db, { schema });
       return createPostgresStore({ db, schema });
     },
+    corruptAttempt: corruptAttemptRow(() => db, schema),
     teardown: async () => {
       await dropSchema(db, schema);
       await db.destroy();

@@ -1,5 +1,5 @@
 import { type AttemptRepository, emptyAttemptState } from "@gatehousejs/core";
-import { decodeAttempts, encodeAttemptState } from "./codec.js";
+import { decodeAttempts, encodeAttemptText } from "./codec.js";
 import type { Commands } from "./commands.js";
 import type { KeyLayout } from "./keys.js";
 import { compareAndSetScript } from "./scripts/compare-and-set.js";
@@ -29,7 +29,7 @@ export function createAttemptRepository(commands: Commands, keys: KeyLayout): At
         "attempts.compareAndSet",
         compareAndSetScript,
         keys.attempts(key),
-        [expectedVersion, encodeAttemptState(next), expiresAt.getTime(), minimumAttemptRetentionMs],
+        [expectedVersion, encodeAttemptText(next), expiresAt.getTime(), minimumAttemptRetentionMs],
       );
       return written === 1;
     },

@@ -1,5 +1,8 @@
 import {
   type AttemptState,
+  DamagedRecordError,
+  decodeAttemptState,
+  encodeAttemptState as encodeAttemptJson,
   type SessionRecord,
   StorageUnavailableError,
   type TokenRecord,
@@ -70,39 +73,24 @@ export function decodeToken(text: string): TokenRecord {
 }
 
 /**
- * The JSON of an attempt state. The compare-and-set script wraps it as `{"version": …, "state": …}`, since
- * only the script knows the version it writes.
+ * The JSON of an attempt state, by core's codec. The compare-and-set script wraps it as
+ * `{"version": …, "state": …}`, since only the script knows the version it writes.
  */
-export function encodeAttemptState(state: AttemptState): string {
-  return JSON.stringify({
-    failures: state.failures,
-    failureAts: state.failureAts.map((at) => at.toISOString()),
-    lastFailureAt: state.lastFailureAt?.toISOString() ?? null,
-    lockedUntil: state.lockedUntil?.toISOString() ?? null,
-    locks: state.locks,
-    inFlight: state.inFlight.map((at) => at.toISOString()),
-  });
+export function encodeAttemptText(state: AttemptState): string {
+  return JSON.stringify(encodeAttemptJson(state));
 }
 
-/** A versioned attempt state from its JSON. */
+/** A versioned attempt state from its JSON; a damaged document fails closed (STORAGE_UNAVAILABLE). */
 export function decodeAttempts(text: string): VersionedAttemptState {
   const json = parse(text, "attempt state");
-  const state = json.state;
-  if (typeof json.version !== "number" || typeof state !== "object" || state === null) {
-    throw unreadable("attempt state");
+  const extra = Object.keys(json).filter((key) => key !== "version" && key !== "state");
+  const version = json.version;
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version <= 0 || extra.length > 0) {
+    throw new DamagedRecordError("attempt state", [
+      { path: ["version"], reason: "invalid", message: "The document is not `{ version, state }`." },
+    ]);
   }
-  const s = state as Json;
-  return {
-    version: json.version,
-    state: {
-      failures: number(s, "failures"),
-      failureAts: dates(s.failureAts),
-      lastFailureAt: s.lastFailureAt === null ? null : date(s.lastFailureAt),
-      lockedUntil: s.lockedUntil === null ? null : date(s.lockedUntil),
-      locks: number(s, "locks"),
-      inFlight: dates(s.inFlight),
-    },
-  };
+  return { version, state: decodeAttemptState(json.state) };
 }
 
 function parse(text: string, what: string): Json {
@@ -122,21 +110,10 @@ function string(json: Json, field: string): string {
   return value;
 }
 
-function number(json: Json, field: string): number {
-  const value = json[field];
-  if (typeof value !== "number") throw unreadable(field);
-  return value;
-}
-
 function date(value: unknown): Date {
   const at = typeof value === "string" ? new Date(value) : new Date(Number.NaN);
   if (Number.isNaN(at.getTime())) throw unreadable("instant");
   return at;
-}
-
-function dates(value: unknown): Date[] {
-  if (!Array.isArray(value)) throw unreadable("list of instants");
-  return value.map(date);
 }
 
 // A record that does not parse was not written by this adapter (or was damaged): the store cannot answer,

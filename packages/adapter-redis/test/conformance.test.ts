@@ -12,6 +12,14 @@ if (await requireRedis()) {
     name: "redis",
     repositories: ["sessions", "attempts", "tokens"],
     create: () => createRedisStore({ redis, keyPrefix }),
+    // The document keeps its version; only the state inside is replaced, as a damaged write would leave it.
+    corruptAttempt: async (key, raw) => {
+      const redisKey = `${keyPrefix}attempts:{${key}}`;
+      const stored = await redis.get(redisKey);
+      if (stored === null) throw new Error(`No attempt state to damage under ${key}.`);
+      const { version } = JSON.parse(stored) as { version: number };
+      await redis.set(redisKey, `{"version":${version},"state":${JSON.stringify(raw)}}`, "KEEPTTL");
+    },
     teardown: async () => {
       await deleteKeysWithPrefix(redis, keyPrefix);
       await redis.quit();

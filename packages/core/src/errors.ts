@@ -70,9 +70,23 @@ export class ValidationError extends GatehouseError {
 
 /** The storage behind a repository failed; the call did not take effect and may be retried. */
 export class StorageUnavailableError extends GatehouseError {
-  override readonly name = "StorageUnavailableError";
+  override readonly name: string = "StorageUnavailableError";
   constructor(message: string, cause: unknown) {
     super("STORAGE_UNAVAILABLE", message, {}, { cause });
+  }
+}
+
+/**
+ * A stored record that does not decode: damaged, or not written by Gatehouse. It is a storage failure
+ * (STORAGE_UNAVAILABLE), never a miss, so a damaged attempt record refuses the sign-in instead of reading as
+ * "no failures yet"; `details.issues` names each bad field.
+ */
+export class DamagedRecordError extends StorageUnavailableError {
+  override readonly name: string = "DamagedRecordError";
+  constructor(record: string, issues: readonly Issue[]) {
+    const fields = issues.map((issue) => issue.path.join(".") || "(the record)").join(", ");
+    super(`The stored ${record} is damaged (${fields}): refusing to use it.`, null);
+    Object.assign(this.details, { record, issues });
   }
 }
 

@@ -37,6 +37,7 @@ export {
   verifyTotpCode,
 } from "./crypto/index.js";
 export {
+  DamagedRecordError,
   type ErrorCode,
   type ErrorDetails,
   errorCodes,
@@ -108,12 +109,14 @@ export {
   type AttemptDecision,
   type AttemptState,
   assertPassword,
+  type ChosenSettings,
   checkPassword,
   checkTokenExpiry,
   type DeepPartial,
   decideCodeAttempt,
   decideEmailChange,
   decideLoginAttempt,
+  decideSettingsChange,
   definePolicy,
   type EmailChangeDecision,
   emptyAttemptState,
@@ -128,6 +131,7 @@ export {
   mfaRequirements,
   nextLoginStage,
   normalizeEmail,
+  organizationSettingsIssues,
   type PasswordContext,
   type PasswordPolicy,
   parseInvitationAddresses,
@@ -140,6 +144,8 @@ export {
   type SessionPolicy,
   type SessionStage,
   type SessionTimes,
+  type SettingsDecision,
+  type SettingsRequester,
   secondFactorKinds,
   sessionExpiresAt,
   sessionStages,
@@ -167,6 +173,12 @@ export { parseInput, schemas } from "./service/schemas.js";
 export type { IssuedSession, ValidSession } from "./service/sessions.js";
 export type { UserChanges } from "./service/users.js";
 export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
+export {
+  attemptStateIssues,
+  decodeAttemptState,
+  type EncodedAttemptState,
+  encodeAttemptState,
+} from "./store/attempt-codec.js";
 export type {
   AttemptRepository,
   AuditActor,

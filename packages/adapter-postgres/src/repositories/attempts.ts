@@ -1,4 +1,9 @@
-import { type AttemptRepository, type AttemptState, emptyAttemptState } from "@gatehousejs/core";
+import {
+  type AttemptRepository,
+  decodeAttemptState,
+  emptyAttemptState,
+  encodeAttemptState,
+} from "@gatehousejs/core";
 import { type Kysely, sql } from "kysely";
 import type { GatehouseTables } from "../schema.js";
 import { fromJson, toJson, toNumber } from "../values.js";
@@ -13,11 +18,12 @@ export function createAttemptRepository(db: Kysely<GatehouseTables>): AttemptRep
         .where("key", "=", key)
         .executeTakeFirst();
       if (row === undefined) return { state: emptyAttemptState(), version: 0 };
-      return { state: reviveAttemptState(fromJson(row.state)), version: toNumber(row.version) };
+      // Through core's strict codec: a damaged row fails closed (STORAGE_UNAVAILABLE), never reads as 0 failures.
+      return { state: decodeAttemptState(fromJson(row.state)), version: toNumber(row.version) };
     },
 
     async compareAndSet(key, expectedVersion, next, expiresAt) {
-      const state = toJson(serializeAttemptState(next));
+      const state = toJson(encodeAttemptState(next));
       if (expectedVersion === 0) {
         // The primary key decides between concurrent first writers: one inserts, the others do nothing.
         const row = await db
@@ -43,34 +49,5 @@ export function createAttemptRepository(db: Kysely<GatehouseTables>): AttemptRep
     async delete(key) {
       await db.deleteFrom("login_attempts").where("key", "=", key).execute();
     },
-  };
-}
-
-/** The state as JSON: its instants become ISO strings (the rest is plain JSON already). */
-export function serializeAttemptState(state: AttemptState): Record<string, unknown> {
-  return {
-    ...state,
-    failureAts: state.failureAts.map((at) => at.toISOString()),
-    lastFailureAt: state.lastFailureAt?.toISOString() ?? null,
-    lockedUntil: state.lockedUntil?.toISOString() ?? null,
-    inFlight: state.inFlight.map((at) => at.toISOString()),
-  };
-}
-
-/** The state back from JSON, its instants as `Date`s again; missing fields take their empty values. */
-export function reviveAttemptState(json: Record<string, unknown>): AttemptState {
-  const empty = emptyAttemptState();
-  const date = (value: unknown): Date | null => (typeof value === "string" ? new Date(value) : null);
-  const dates = (value: unknown): Date[] =>
-    Array.isArray(value) ? value.flatMap((at) => (typeof at === "string" ? [new Date(at)] : [])) : [];
-  return {
-    ...empty,
-    ...json,
-    failures: typeof json.failures === "number" ? json.failures : empty.failures,
-    failureAts: dates(json.failureAts),
-    lastFailureAt: date(json.lastFailureAt),
-    lockedUntil: date(json.lockedUntil),
-    locks: typeof json.locks === "number" ? json.locks : empty.locks,
-    inFlight: dates(json.inFlight),
   };
 }

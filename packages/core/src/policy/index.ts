@@ -29,6 +29,13 @@ export {
   validateMfaPolicy,
 } from "./mfa.js";
 export {
+  type ChosenSettings,
+  decideSettingsChange,
+  organizationSettingsIssues,
+  type SettingsDecision,
+  type SettingsRequester,
+} from "./organization-settings.js";
+export {
   assertPassword,
   checkPassword,
   type PasswordContext,

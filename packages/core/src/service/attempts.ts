@@ -46,10 +46,15 @@ export interface AttemptGate {
   release(): Promise<void>;
 }
 
+const LOGIN_PREFIX = "login:";
+
 /** The key of the sign-in attempt state of an address: the normalised e-mail, registered or not. */
 export function loginAttemptKey(normalizedEmail: string): string {
-  return `login:${normalizedEmail}`;
+  return `${LOGIN_PREFIX}${normalizedEmail}`;
 }
+
+/** Which rule took a lock: the failure limit, or an attempt within the quick-retry window of a failure. */
+export type LockRule = "max-failures" | "quick-retry";
 
 /** Binds the attempt-state operations to a key and a policy. */
 export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPolicy): AttemptGate {
@@ -57,6 +62,11 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
   const expiresAt = (next: AttemptState): Date => {
     const base = Math.max(ctx.clock.now().getTime(), next.lockedUntil?.getTime() ?? 0);
     return new Date(base + ctx.attemptRetentionMs);
+  };
+  // Every lock is audited here, once: of racing callers only the compare-and-set that took the lock sees it.
+  const audited = async <T>(outcome: { result: T; lock: NewLock | null }): Promise<T> => {
+    if (outcome.lock) await auditLock(ctx, key, outcome.lock);
+    return outcome.result;
   };
   const settle = (fn: (state: AttemptState, now: Date) => AttemptState) =>
     updateAttemptState(repo, key, expiresAt, (state) => ({
@@ -68,18 +78,60 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
     reserve: () =>
       updateAttemptState(repo, key, expiresAt, (state) => {
         const decision = decideLoginAttempt(state, policy, ctx.clock.now());
-        if (decision.kind === "verify")
-          return { next: decision.next, result: { kind: "verify" } as Reservation };
-        return { next: decision.next, result: { kind: "refused", error: refusal(decision, policy) } };
-      }),
+        if (decision.kind === "verify") {
+          return { next: decision.next, result: { result: { kind: "verify" } as Reservation, lock: null } };
+        }
+        const lock = newLock(state, decision.next, "quick-retry");
+        return { next: decision.next, result: { result: refused(decision, policy), lock } };
+      }).then(audited),
     fail: () =>
       updateAttemptState(repo, key, expiresAt, (state) => {
         const { next, lockedUntil } = recordFailedAttempt(state, policy, ctx.clock.now());
-        return { next, result: lockedUntil };
-      }),
+        return { next, result: { result: lockedUntil, lock: newLock(state, next, "max-failures") } };
+      }).then(audited),
     succeed: () => settle((state, now) => recordSuccessfulLogin(state, policy, now)),
     release: () => settle((state, now) => releaseAttempt(state, now)),
   };
+}
+
+interface NewLock {
+  readonly lockedUntil: Date;
+  readonly rule: LockRule;
+}
+
+/** The lock `next` took over `state`, if any: a refusal of an existing lock takes none. */
+function newLock(state: AttemptState, next: AttemptState, rule: LockRule): NewLock | null {
+  return next.locks > state.locks && next.lockedUntil !== null
+    ? { lockedUntil: next.lockedUntil, rule }
+    : null;
+}
+
+/**
+ * Appends `account.locked` for the user holding the address of a sign-in key. An address nobody holds locks
+ * too (so "locked" reveals nothing), but has no organization to log it in; other keys (a code's attempts) are
+ * not account locks.
+ */
+async function auditLock(ctx: ServiceContext, key: string, lock: NewLock): Promise<void> {
+  if (!key.startsWith(LOGIN_PREFIX)) return;
+  const user = await ctx.store.users.findByEmail(key.slice(LOGIN_PREFIX.length));
+  if (!user) return;
+  await ctx.audit(ctx.store, [
+    {
+      organizationId: user.organizationId,
+      action: "account.locked",
+      actor: { kind: "member", id: user.id, email: user.email },
+      subjectUserId: user.id,
+      subjectEmail: user.email,
+      details: { lockedUntil: lock.lockedUntil.toISOString(), rule: lock.rule },
+    },
+  ]);
+}
+
+function refused(
+  decision: Exclude<ReturnType<typeof decideLoginAttempt>, { kind: "verify" }>,
+  policy: LockoutPolicy,
+): Reservation {
+  return { kind: "refused", error: refusal(decision, policy) };
 }
 
 /** The error a refused attempt answers with: "locked" only where the policy reveals it. */

@@ -74,9 +74,6 @@ export async function login(
       gate.fail(),
       user ? auditLogin(ctx, user, "login.failed", { factor: "password" }) : undefined,
     ]);
-    if (user && lockedUntil) {
-      await auditLogin(ctx, user, "account.locked", { lockedUntil: lockedUntil.toISOString() });
-    }
     throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
   }
 
@@ -148,8 +145,6 @@ export async function verifySecondFactor(
   if (!ok) {
     const lockedUntil = await gate.fail();
     await auditLogin(ctx, user, "login.failed", { factor: method });
-    if (lockedUntil)
-      await auditLogin(ctx, user, "account.locked", { lockedUntil: lockedUntil.toISOString() });
     // Where the policy does not reveal locks, the locking answer reads exactly like any wrong code.
     if (lockedUntil && ctx.policy.lockout.revealLocked) throw lockedError(lockedUntil, ctx.policy.lockout);
     throw new GatehouseError("INVALID_CODE", "The code is not correct, or was already used.");

@@ -1,5 +1,6 @@
 import { generateId } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
+import { decideSettingsChange, organizationSettingsIssues } from "../policy/organization-settings.js";
 import type { OrganizationRecord, OrganizationSettings } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
@@ -32,15 +33,19 @@ export async function createOrganization(
     updatedAt: now,
   };
   const policy = ctx.policyOf(draft);
-  const organization: OrganizationRecord = {
-    ...draft,
-    settings: {
-      preset,
-      mfa: parsed.mfa ?? policy.mfa.defaultRequirement,
-      authMode: parsed.authMode ?? policy.authMode,
-      provisioning: parsed.provisioning ?? policy.provisioning,
-    },
+  const settings = {
+    mfa: parsed.mfa ?? policy.mfa.defaultRequirement,
+    authMode: parsed.authMode ?? policy.authMode,
+    provisioning: parsed.provisioning ?? policy.provisioning,
   };
+  // The plan's rules hold from the start: a team created without 2FA could never have it turned back on.
+  const issues = organizationSettingsIssues(settings, policy);
+  if (issues.length > 0) {
+    throw new GatehouseError("NOT_SUPPORTED", "The organization's plan does not allow these settings.", {
+      issues,
+    });
+  }
+  const organization: OrganizationRecord = { ...draft, settings: { preset, ...settings } };
   await ctx.store.transaction(async (tx) => {
     await tx.organizations.create(organization);
     await ctx.audit(tx, [
@@ -68,7 +73,9 @@ export async function getOrganization(
 /**
  * Changes an organization's settings. The MFA requirement is set by whom the preset says (enterprise: platform
  * staff, the "super admin"; team: nobody, it is always required); provisioning and sign-in mode by staff or the
- * system. Sessions already open are not cut when MFA becomes required: users enrol at their next sign-in.
+ * system; a member needs the configure permission for any change. The plan's rules are those of creation
+ * (`decideSettingsChange`). Sessions already open are not cut when MFA becomes required: users enrol at their
+ * next sign-in.
  */
 export async function updateOrganizationSettings(
   ctx: ServiceContext,
@@ -79,20 +86,20 @@ export async function updateOrganizationSettings(
   const changes = parseInput(schemas.updateOrganizationSettings, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
   const organization = await findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
-  const policy = ctx.policyOf(organization);
-  if (changes.mfa !== undefined && changes.mfa !== organization.settings.mfa) {
-    const who = policy.mfa.whoSetsRequirement;
-    if (who === "nobody")
-      throw new GatehouseError("NOT_SUPPORTED", "This organization's MFA requirement is fixed by its plan.");
-    if (who === "staff" && actor.kind === "member") {
-      throw new GatehouseError("FORBIDDEN", "Multi-factor authentication is turned on by platform staff.");
-    }
-    if (who === "member-admin") authorize(resolved, organization.id, ctx.permissions.configureOrganization);
+  // Authorize before anything else, a no-op included: a member without the configure permission gets
+  // FORBIDDEN and nothing is written, not even an audit entry.
+  authorize(resolved, organization.id, ctx.permissions.configureOrganization);
+  const decision = decideSettingsChange(
+    organization.settings,
+    changes,
+    ctx.policyOf(organization),
+    actor.kind,
+  );
+  if (decision.kind === "refused") {
+    throw new GatehouseError(decision.code, decision.message, { issues: decision.issues });
   }
-  if ((changes.authMode !== undefined || changes.provisioning !== undefined) && actor.kind === "member") {
-    throw new GatehouseError("FORBIDDEN", "Sign-in mode and provisioning are set by platform staff.");
-  }
-  const settings = { ...organization.settings, ...changes };
+  if (!decision.changed) return organization;
+  const settings = { ...organization.settings, ...decision.settings };
   return ctx.store.transaction(async (tx) => {
     const updated = await tx.organizations.update(organization.id, { settings, updatedAt: ctx.clock.now() });
     if (!updated) throw new GatehouseError("NOT_FOUND", "No such organization.");

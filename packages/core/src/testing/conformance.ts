@@ -37,6 +37,12 @@ export interface StoreConformanceOptions {
    * @default every repository
    */
   repositories?: ReadonlyArray<RepositoryName>;
+  /**
+   * Stores `raw` as the attempt state of `key` exactly as given, past the adapter's codec (e.g. an UPDATE of
+   * the row's JSON), so the suite can check that a damaged record fails closed. The suite calls it only on a
+   * key it has stored a state under. Without it, the damaged-record cases are not declared.
+   */
+  corruptAttempt?: (key: string, raw: unknown) => Promise<void>;
   /** Called after all tests, e.g. to close pools. */
   teardown?: () => Promise<void>;
 }
@@ -87,7 +93,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("audit")) describeAudit(ctx);
     if (withTransaction) describeTransaction(ctx);
     if (provides("sessions")) describeSessions(ctx);
-    if (provides("attempts")) describeAttempts(ctx);
+    if (provides("attempts")) describeAttempts(ctx, options.corruptAttempt);
     if (provides("tokens")) describeTokens(ctx);
   });
 }

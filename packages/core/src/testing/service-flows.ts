@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import type { Store } from "../store/store.js";
+import { describeAuditAndSettingsFlows } from "./flows/audit-and-settings.js";
 import { describeCoreFlows } from "./flows/core.js";
 import { describeEmailChangeFlows } from "./flows/email-change.js";
 
@@ -12,5 +13,6 @@ export function describeServiceFlows(store: () => Store): void {
   describe("service flows", () => {
     describeCoreFlows(store);
     describeEmailChangeFlows(store);
+    describeAuditAndSettingsFlows(store);
   });
 }

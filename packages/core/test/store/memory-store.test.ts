@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryAttempts, type StoredAttempt } from "../../src/store/memory/attempts.js";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import { createMemoryRateLimiter } from "../../src/store/rate-limiter.js";
 import {
@@ -10,7 +11,17 @@ import {
   makeUser,
 } from "../../src/testing/index.js";
 
-describeStoreConformance({ name: "memory", create: () => createMemoryStore() });
+// The attempt records are the test's own, so the suite can damage one past the codec.
+const attemptRecords = new Map<string, StoredAttempt>();
+describeStoreConformance({
+  name: "memory",
+  create: () => ({ ...createMemoryStore(), attempts: createMemoryAttempts(attemptRecords) }),
+  corruptAttempt: async (key, raw) => {
+    const stored = attemptRecords.get(key);
+    if (!stored) throw new Error(`No attempt state to damage under ${key}.`);
+    attemptRecords.set(key, { ...stored, state: raw });
+  },
+});
 describeServiceFlows(() => createMemoryStore());
 describeRateLimiterConformance({ name: "memory", create: () => createMemoryRateLimiter() });
 

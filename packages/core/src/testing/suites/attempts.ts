@@ -9,6 +9,7 @@ import { presets } from "../../policy/presets.js";
 import { updateAttemptState } from "../../service/attempts.js";
 import { DAY_MS, RACERS, type SuiteContext } from "../context.js";
 import { createTestClock, uniqueEmail } from "../fixtures.js";
+import { type CorruptAttempt, describeDamagedAttempts } from "./damaged-attempts.js";
 
 /** A key no other run uses, shaped like the service's (the normalised address). */
 const newKey = () => `login:${uniqueEmail()}`;
@@ -17,7 +18,7 @@ const newKey = () => `login:${uniqueEmail()}`;
 const farExpiry = () => new Date(Date.now() + DAY_MS);
 
 /** The `AttemptRepository` cases, and the lockout they make race-free. */
-export function describeAttempts(ctx: SuiteContext): void {
+export function describeAttempts(ctx: SuiteContext, corruptAttempt?: CorruptAttempt): void {
   const attempts = () => ctx.store().attempts;
 
   describe("attempts", () => {
@@ -114,5 +115,7 @@ export function describeAttempts(ctx: SuiteContext): void {
       expect(state.lockedUntil?.getTime() ?? 0).toBeGreaterThan(clock.now().getTime());
       expect(decideLoginAttempt(state, policy, clock.now()).kind).toBe("refuse");
     });
+
+    describeDamagedAttempts(ctx, corruptAttempt);
   });
 }
