@@ -54,10 +54,10 @@ async function seed(from, to) {
     const i = sql.ref("i");
     const series = sql`generate_series(${low}::int, ${high}::int) as i`;
     await sql`
-      insert into ${t("users")} (id, organization_id, email, name, name_search, status, password_change_required,
-        created_at, updated_at)
-      select 'usr_' || ${userNo(i)}, ${ORG}, 'user' || ${userNo(i)} || '@bench.example', 'Bench User ' || i,
-        'bench user ' || i, 'active', false, now(), now()
+      insert into ${t("users")} (id, organization_id, email, given_name, given_name_search, family_name,
+        family_name_search, status, password_change_required, created_at, updated_at)
+      select 'usr_' || ${userNo(i)}, ${ORG}, 'user' || ${userNo(i)} || '@bench.example', 'Bench', 'bench',
+        'User ' || i, 'user ' || i, 'active', false, now(), now()
       from ${series}`.execute(db);
     await sql`
       insert into ${t("user_roles")} (user_id, role_id, organization_id, position)
@@ -70,7 +70,7 @@ async function seed(from, to) {
         subject_user_id, subject_email, details)
       select 'aud_' || ${pad(9)(i)}, ${ORG}, timestamptz '2026-01-01' + i * interval '1 second', 'user.updated',
         'member', 'usr_' || ${userNo(sql`(i % 100 + 1) * 100`)}, null,
-        'usr_' || ${userNo(i)}, 'user' || ${userNo(i)} || '@bench.example', '{"fields":["name"]}'::jsonb
+        'usr_' || ${userNo(i)}, 'user' || ${userNo(i)} || '@bench.example', '{"fields":["givenName"]}'::jsonb
       from ${series}`.execute(db);
     const rate = Math.round((high - from + 1) / ((performance.now() - started) / 1000));
     progress(
@@ -103,6 +103,10 @@ function queries(size) {
     [
       'users: search name prefix "bench user 12"',
       () => store.users.list({ organizationId: ORG, limit: PAGE, search: "bench user 12" }),
+    ],
+    [
+      'users: search family name prefix "user 12"',
+      () => store.users.list({ organizationId: ORG, limit: PAGE, search: "user 12" }),
     ],
     [
       'users: search name prefix "bench" (all match)',

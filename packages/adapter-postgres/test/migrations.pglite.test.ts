@@ -15,7 +15,9 @@ it("a host table of the same name stops the migration with CONFIGURATION, and a 
   const error = await migrateToLatest(db).catch((caught: unknown) => caught);
   expect(isGatehouseError(error, "CONFIGURATION")).toBe(true);
   expect((error as Error).message).toMatch(/schema/);
-  expect(await migrateToLatest(db, { schema: "gatehouse" })).toEqual({ executed: ["0001_initial"] });
+  expect(await migrateToLatest(db, { schema: "gatehouse" })).toEqual({
+    executed: ["0001_initial", "0002_name_parts"],
+  });
   const { rows } = await sql<{ login: string }>`select login from users`.execute(db);
   expect(rows).toEqual([{ login: "host-user" }]);
 });

@@ -46,7 +46,9 @@ await describeWithServer("migrations (server)", () => {
 
   it("migrateToLatest creates the schema and every table in it, then does nothing the second time", async () => {
     const schema = newSchema();
-    expect(await migrateToLatest(admin, { schema })).toEqual({ executed: ["0001_initial"] });
+    expect(await migrateToLatest(admin, { schema })).toEqual({
+      executed: ["0001_initial", "0002_name_parts"],
+    });
     expect(await migrateToLatest(admin, { schema })).toEqual({ executed: [] });
     expect(await tablesIn(schema)).toEqual(GATEHOUSE_TABLES);
   });
@@ -55,7 +57,7 @@ await describeWithServer("migrations (server)", () => {
     const schema = newSchema();
     const pools = Array.from({ length: 4 }, () => connectServer(2));
     const reports = await Promise.all(pools.map((db) => migrateToLatest(db, { schema })));
-    expect(reports.flatMap((report) => report.executed)).toEqual(["0001_initial"]);
+    expect(reports.flatMap((report) => report.executed)).toEqual(["0001_initial", "0002_name_parts"]);
     await Promise.all(pools.map((db) => db.destroy()));
   });
 

@@ -29,10 +29,10 @@ await describeWithServer("query plans (server)", () => {
     await migrateToLatest(db, { schema });
     const n = sql`lpad(i::text, 6, '0')`;
     const series = sql`generate_series(1, ${SIZE}::int) as i`;
-    await sql`insert into ${table("users")} (id, organization_id, email, name, name_search, status,
-        password_change_required, created_at, updated_at)
-      select 'usr_' || ${n}, ${ORG}, 'user' || ${n} || '@plans.test', 'Plan User ' || i, 'plan user ' || i,
-        'active', false, now(), now() from ${series}`.execute(db);
+    await sql`insert into ${table("users")} (id, organization_id, email, given_name, given_name_search,
+        family_name, family_name_search, status, password_change_required, created_at, updated_at)
+      select 'usr_' || ${n}, ${ORG}, 'user' || ${n} || '@plans.test', 'Plan', 'plan', 'Member ' || i,
+        'member ' || i, 'active', false, now(), now() from ${series}`.execute(db);
     await sql`insert into ${table("user_roles")} (user_id, role_id, organization_id, position)
       select 'usr_' || ${n}, 'callback.viewer', ${ORG}, 0 from ${series}`.execute(db);
     await sql`insert into ${table("audit_log")} (id, organization_id, at, action, actor_kind, actor_id,
@@ -78,8 +78,13 @@ await describeWithServer("query plans (server)", () => {
     ],
     [
       "a rare name prefix search",
-      () => store.users.list({ organizationId: ORG, limit: 50, search: "plan user 1999" }),
+      () => store.users.list({ organizationId: ORG, limit: 50, search: "plan member 1999" }),
       "users_name_search_idx",
+    ],
+    [
+      "a rare family name prefix search",
+      () => store.users.list({ organizationId: ORG, limit: 50, search: "member 1999" }),
+      "users_family_name_search_idx",
     ],
     [
       "one user's audit page",

@@ -118,6 +118,7 @@ export {
   decideLoginAttempt,
   decideSettingsChange,
   definePolicy,
+  displayNameOf,
   type EmailChangeDecision,
   emptyAttemptState,
   evaluateSession,
@@ -134,6 +135,7 @@ export {
   organizationSettingsIssues,
   type PasswordContext,
   type PasswordPolicy,
+  type PersonName,
   parseInvitationAddresses,
   presets,
   recordFailedAttempt,
@@ -168,7 +170,7 @@ export { createGatehouse, type Gatehouse } from "./service/create-gatehouse.js";
 export type { LoginResult } from "./service/login.js";
 export type { EnrollmentResult, TotpEnrollment } from "./service/mfa.js";
 export { defaultFlowPermissions, type FlowPermission, type FlowPermissions } from "./service/permissions.js";
-export type { Delivery, ProvisionResult } from "./service/provisioning.js";
+export type { Delivery, NewUserInput, ProvisionResult } from "./service/provisioning.js";
 export { parseInput, schemas } from "./service/schemas.js";
 export type { IssuedSession, ValidSession } from "./service/sessions.js";
 export type { UserChanges } from "./service/users.js";

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
+import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
 import { roleLabel } from "../roles-of.js";
 import { fieldError, formError, invalid, layout } from "../views/layout.js";
 
@@ -27,11 +28,16 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
 
   router.post("/account", signedIn, async (req, res) => {
     const auth = authOf(req);
+    const preset = auth.organization.settings.preset;
     const phone = text(req.body.phone).trim();
+    const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
-        gatehouse.updateUser(actorOf(req), auth.user.id, { name: text(req.body.name), phone: phone || null }),
-      { fields: ["name", "phone"] },
+        gatehouse.updateUser(actorOf(req), auth.user.id, {
+          ...nameChanges(preset, postedNameValues(req.body), auth.user),
+          phone: phone || null,
+        }),
+      { fields: [...names.fields, "phone"], rename: names.rename },
     );
     if (!result.ok) {
       const user = await gatehouse.getUser(actorOf(req), auth.user.id);
@@ -88,7 +94,7 @@ function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = fal
 <p class="lead">${user.email}</p>
 <dl class="facts">
   <dt>E-mail address</dt><dd>${user.email}</dd>
-  <dt>Name</dt><dd>${user.name || "—"}</dd>
+  <dt>Name</dt><dd>${user.displayName ?? "—"}</dd>
   <dt>Phone</dt><dd>${user.phone ?? "—"}</dd>
   <dt>Roles</dt><dd>${user.roles.map((id) => html`<span class="pill">${roleLabel(gatehouse, id)}</span>`)}</dd>
   <dt>Multi-factor authentication</dt>
@@ -99,9 +105,7 @@ function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = fal
 <h2>Profile</h2>
 ${formError(errors)}
 <form method="post" action="/account" novalidate>
-  <label for="name">Name</label>
-  <input id="name" name="name" type="text" value="${user.name}"${invalid(errors, "name")}>
-  ${fieldError(errors, "name")}
+  ${nameInputs(organization?.settings.preset ?? "enterprise", nameValuesOf(user), errors)}
   <label for="phone">Phone <span class="hint">international format, e.g. +14155550123</span></label>
   <input id="phone" name="phone" type="text" value="${user.phone ?? ""}"${invalid(errors, "phone")}>
   ${fieldError(errors, "phone")}

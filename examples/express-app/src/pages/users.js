@@ -3,6 +3,7 @@ import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
+import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
 import { assignableRoles, roleLabel } from "../roles-of.js";
 import { fieldError, formError, invalid, layout } from "../views/layout.js";
 
@@ -10,7 +11,7 @@ import { fieldError, formError, invalid, layout } from "../views/layout.js";
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { Html } from "../html.js" */
 /** @import { View } from "../views/layout.js" */
-/** @import { Gatehouse, RoleView, User } from "@gatehousejs/core" */
+/** @import { Gatehouse, PresetName, RoleView, User } from "@gatehousejs/core" */
 /** @import { Request, Response } from "express" */
 /** @import { RegisteredPermissions } from "@gatehousejs/express-middleware" */
 
@@ -96,32 +97,40 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
 
   router.get("/users/:id/edit", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
     const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
-    const values = { email: user.email, name: user.name, phone: user.phone ?? "", roles: [...user.roles] };
+    const values = {
+      email: user.email,
+      ...nameValuesOf(user),
+      phone: user.phone ?? "",
+      roles: [...user.roles],
+    };
+    const preset = authOf(req).organization.settings.preset;
     const self = user.id === authOf(req).user.id;
-    await render(req, res, (roles) => editModal(gatehouse, roles, user, values, noErrors, self));
+    await render(req, res, (roles) => editModal(gatehouse, roles, preset, user, values, noErrors, self));
   });
 
   router.post("/users/:id", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
     const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const preset = authOf(req).organization.settings.preset;
     const values = {
       email: text(req.body.email),
-      name: text(req.body.name),
+      ...postedNameValues(req.body),
       phone: text(req.body.phone).trim(),
       roles: list(req.body.roles),
     };
     // Changing one's own address asks for the current password: a session alone must not move the account.
     const self = user.id === authOf(req).user.id;
     const currentPassword = self ? text(req.body.currentPassword) : "";
+    const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
         gatehouse.updateUser(actorOf(req), user.id, {
           email: values.email,
-          name: values.name,
+          ...nameChanges(preset, values, user),
           phone: values.phone || null,
           roles: values.roles,
           ...(currentPassword ? { currentPassword } : {}),
         }),
-      { fields: ["email", "name", "phone", "roles", "currentPassword"] },
+      { fields: ["email", ...names.fields, "phone", "roles", "currentPassword"], rename: names.rename },
     );
     if (!result.ok) {
       /** @type {FormErrors} */
@@ -129,7 +138,12 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
         result.error.code === "INVALID_CREDENTIALS"
           ? { fields: { currentPassword: ["This is not your password."] }, form: [] }
           : result.errors;
-      return render(req, res, (roles) => editModal(gatehouse, roles, user, values, errors, self), 400);
+      return render(
+        req,
+        res,
+        (roles) => editModal(gatehouse, roles, preset, user, values, errors, self),
+        400,
+      );
     }
     const moved = result.value.email !== user.email;
     flash(
@@ -206,7 +220,7 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
   ${users.map(
     (user) => html`<tr data-email="${user.email}">
     <td>${user.email}</td>
-    <td>${user.name || "—"}</td>
+    <td>${user.displayName ?? "—"}</td>
     <td>${user.roles.map((id) => html`<span class="pill">${roleLabel(gatehouse, id, custom)}</span>`)}</td>
     <td>${user.status === "invited" ? html`<span class="pill warn">Invited</span>` : html`<span class="pill ok">Active</span>`}</td>
     <td>${user.mfa.totp ? "Enabled" : "—"}</td>
@@ -278,15 +292,16 @@ ${formError(errors)}
 }
 
 /**
- * The Edit User modal.
+ * The Edit User modal: one "Name" field in the enterprise preset, "First name" and "Last name" in the team one.
  * @param {Gatehouse} gatehouse
  * @param {RoleView[]} roles
+ * @param {PresetName} preset
  * @param {User} user
- * @param {{ email: string; name: string; phone: string; roles: string[] }} values
+ * @param {{ email: string; name: string; givenName: string; familyName: string; phone: string; roles: string[] }} values
  * @param {FormErrors} errors
  * @param {boolean} [self] the signed-in user edits themselves: their e-mail change needs their password
  */
-function editModal(gatehouse, roles, user, values, errors, self = false) {
+function editModal(gatehouse, roles, preset, user, values, errors, self = false) {
   return modal(html`<h2>Edit user</h2>
 ${formError(errors)}
 <form method="post" action="/users/${user.id}" novalidate>
@@ -300,9 +315,7 @@ ${formError(errors)}
   ${fieldError(errors, "currentPassword")}`
       : ""
   }
-  <label for="name">Name</label>
-  <input id="name" name="name" type="text" value="${values.name}"${invalid(errors, "name")}>
-  ${fieldError(errors, "name")}
+  ${nameInputs(preset, values, errors)}
   <label for="phone">Phone <span class="hint">international format, e.g. +14155550123</span></label>
   <input id="phone" name="phone" type="text" value="${values.phone}"${invalid(errors, "phone")}>
   ${fieldError(errors, "phone")}

@@ -3,6 +3,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
+import { namePartsMigration } from "./0002-name-parts.js";
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateOptions {
@@ -28,6 +29,7 @@ const MIGRATION_LOCK_TABLE = "gatehouse_migrations_lock";
 export function gatehouseMigrations(schema?: string): Record<string, Migration> {
   return {
     "0001_initial": initialMigration(schema),
+    "0002_name_parts": namePartsMigration(schema),
   };
 }
 

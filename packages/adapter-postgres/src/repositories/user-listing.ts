@@ -11,7 +11,8 @@ type UsersBuilder = ExpressionBuilder<GatehouseTables, "users">;
  *
  * Every path is a range scan of an index that stops after the page: `users_listing_idx` is ordered by
  * (organization_id, email, id), so the plain listing and the e-mail prefix search read `limit + 1` entries
- * whatever the organization's size. A name prefix is a second range scan (of `users_name_search_idx`),
+ * whatever the organization's size. A prefix of the display name (which covers the given name) and one of the
+ * family name are two more range scans (of `users_name_search_idx` and `users_family_name_search_idx`),
  * combined with UNION ALL rather than OR so the planner never falls back to scanning the organization.
  */
 export async function listUsers(
@@ -39,7 +40,7 @@ export async function listUsers(
       .orderBy("email")
       .orderBy("id")
       .limit(limit + 1);
-    // Users whose e-mail matches too are the first branch's: UNION ALL needs no de-duplication.
+    // A user matching several ways belongs to the first branch that matches: UNION ALL needs no de-duplication.
     const byName = db
       .selectFrom("users")
       .select("id")
@@ -49,7 +50,21 @@ export async function listUsers(
       .orderBy("email")
       .orderBy("id")
       .limit(limit + 1);
-    rowsQuery = rowsQuery.where("users.id", "in", sql<string>`(${byEmail} union all ${byName})`);
+    const byFamilyName = db
+      .selectFrom("users")
+      .select("id")
+      .where(inOrganization)
+      .where("family_name_search", "like", prefix)
+      .where("email", "not like", prefix)
+      .where("name_search", "not like", prefix)
+      .orderBy("email")
+      .orderBy("id")
+      .limit(limit + 1);
+    rowsQuery = rowsQuery.where(
+      "users.id",
+      "in",
+      sql<string>`(${byEmail} union all ${byName} union all ${byFamilyName})`,
+    );
   }
   const rows = await rowsQuery
     .orderBy("users.email")

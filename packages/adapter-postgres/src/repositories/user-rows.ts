@@ -26,7 +26,8 @@ export function toUserRecord(row: UserRow): UserRecord {
     id: row.id,
     organizationId: row.organization_id,
     email: row.email,
-    name: row.name,
+    givenName: row.given_name,
+    familyName: row.family_name,
     phone: row.phone,
     status: row.status,
     roles: fromJson<string[]>(row.roles),
@@ -67,9 +68,13 @@ export function toUserInsert(user: UserRecord): Insertable<UsersTable> {
 export function toUserUpdate(patch: UserPatch): Updateable<UsersTable> {
   const set: Updateable<UsersTable> = {};
   if (patch.email !== undefined) set.email = patch.email;
-  if (patch.name !== undefined) {
-    set.name = patch.name;
-    set.name_search = patch.name.toLowerCase();
+  if (patch.givenName !== undefined) {
+    set.given_name = patch.givenName;
+    set.given_name_search = patch.givenName?.toLowerCase() ?? "";
+  }
+  if (patch.familyName !== undefined) {
+    set.family_name = patch.familyName;
+    set.family_name_search = patch.familyName?.toLowerCase() ?? "";
   }
   if (patch.phone !== undefined) set.phone = patch.phone;
   if (patch.status !== undefined) set.status = patch.status;

@@ -79,10 +79,16 @@ export function describePostgresBehaviour(engine: Engine): void {
 
     it("search lower-cases beyond ASCII as JavaScript does", async () => {
       const { id } = await newOrganization();
-      const emile = user(id, { name: "Émile Zola" });
-      await store().users.createMany([emile, user(id, { name: "Emil Nolde" })]);
-      const { items } = await store().users.list({ organizationId: id, search: "éMI", limit: 10 });
-      expect(items.map((found) => found.id)).toEqual([emile.id]);
+      const emile = user(id, { givenName: "Émile", familyName: "Zola" });
+      const oscar = user(id, { givenName: "Oscar", familyName: "Éluard" });
+      await store().users.createMany([emile, oscar, user(id, { givenName: "Emil", familyName: "Nolde" })]);
+      const search = async (text: string) =>
+        (await store().users.list({ organizationId: id, search: text, limit: 10 })).items.map(
+          (found) => found.id,
+        );
+      expect(await search("éMI")).toEqual([emile.id]);
+      expect(await search("ÉLU")).toEqual([oscar.id]);
+      expect(await search("ÉMILE Z")).toEqual([emile.id]);
     });
 
     it("roles keep the order they were given in, without duplicates", async () => {

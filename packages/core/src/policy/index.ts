@@ -42,6 +42,7 @@ export {
   type PasswordPolicy,
   validatePasswordPolicy,
 } from "./password.js";
+export { displayNameOf, type PersonName } from "./person-name.js";
 export { definePolicy, presets, validatePolicy } from "./presets.js";
 export {
   evaluateSession,

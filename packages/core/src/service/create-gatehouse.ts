@@ -21,6 +21,7 @@ import {
   addUser,
   type Delivery,
   inviteUsers,
+  type NewUserInput,
   type ProvisionResult,
   resendInvitation,
 } from "./provisioning.js";
@@ -70,11 +71,8 @@ export interface Gatehouse {
     actor: Actor,
     input: { organizationId: string; emails: string; roles: string[] },
   ): Promise<ProvisionResult>;
-  /** Adds one person by name and contact details. */
-  addUser(
-    actor: Actor,
-    input: { organizationId: string; email: string; name: string; phone?: string | null; roles?: string[] },
-  ): Promise<ProvisionResult>;
+  /** Adds one person by name (given and family, both optional) and contact details. */
+  addUser(actor: Actor, input: NewUserInput): Promise<ProvisionResult>;
   resendInvitation(actor: Actor, userId: string): Promise<Delivery>;
   activateAccount(input: { token: string; password: string }): Promise<User>;
 

@@ -1,9 +1,11 @@
+import type { z } from "zod";
 import { hashSecret } from "../crypto/passwords.js";
 import { generateId, generateTemporaryPassword, generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError, type Issue, ValidationError } from "../errors.js";
 import type { MailMessage } from "../messages/messages.js";
 import { normalizeEmail, parseInvitationAddresses } from "../policy/invitation.js";
 import { checkPassword } from "../policy/password.js";
+import { displayNameOf } from "../policy/person-name.js";
 import { tokenExpiresAt } from "../policy/token.js";
 import type { OrganizationRecord, TokenRecord, UserRecord } from "../store/records.js";
 import { type Actor, assertNoEscalation, type ResolvedActor, resolveActor } from "./actor.js";
@@ -28,7 +30,8 @@ export interface ProvisionResult {
 
 interface NewUser {
   readonly email: string;
-  readonly name: string;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
   readonly phone: string | null;
 }
 
@@ -49,21 +52,29 @@ export async function inviteUsers(
     actor,
     organizationId,
     roles,
-    addresses.map((email) => ({ email, name: "", phone: null })),
+    addresses.map((email) => ({ email, givenName: null, familyName: null, phone: null })),
   );
 }
+
+/** The input of `addUser`: the address, the name in two optional parts, the profile phone and the roles. */
+export type NewUserInput = z.input<typeof schemas.addUser>;
 
 /** Adds one user by name and contact details (the team flow): they get an activation e-mail with a link. */
 export async function addUser(
   ctx: ServiceContext,
   actor: Actor,
-  input: { organizationId: string; email: string; name: string; phone?: string | null; roles?: string[] },
+  input: NewUserInput,
 ): Promise<ProvisionResult> {
   const parsed = parseInput(schemas.addUser, input);
   const [email] = parseInvitationAddresses(parsed.email, { maxAddresses: 1 });
   const roles = parsed.roles ?? defaultRoles(ctx);
   return provision(ctx, actor, parsed.organizationId, roles, [
-    { email: email as string, name: parsed.name, phone: parsed.phone ?? null },
+    {
+      email: email as string,
+      givenName: parsed.givenName ?? null,
+      familyName: parsed.familyName ?? null,
+      phone: parsed.phone ?? null,
+    },
   ]);
 }
 
@@ -90,7 +101,8 @@ async function provision(
     id: generateId("usr"),
     organizationId: organization.id,
     email: person.email,
-    name: person.name,
+    givenName: person.givenName,
+    familyName: person.familyName,
     phone: person.phone,
     status: "invited",
     roles: [...roles],
@@ -236,9 +248,12 @@ export async function activateAccount(
 export function assertPasswordAllowed(
   policy: ServiceContext["policy"]["password"],
   password: string,
-  user: Pick<UserRecord, "email" | "name">,
+  user: Pick<UserRecord, "email" | "givenName" | "familyName">,
 ): void {
-  const verdict = checkPassword(password, policy, { email: user.email, name: user.name });
+  const verdict = checkPassword(password, policy, {
+    email: user.email,
+    name: displayNameOf(user) ?? undefined,
+  });
   if (!verdict.ok) {
     const issues: Issue[] = verdict.issues.map((issue) => ({ ...issue, path: ["password"] }));
     throw new ValidationError("The password does not meet the rules.", issues);
@@ -303,7 +318,7 @@ function welcomeMessage(
     return {
       kind: "activation",
       to: user.email,
-      name: user.name || user.email,
+      name: displayNameOf(user) ?? user.email,
       organizationName: organization.name,
       activationUrl: ctx.links.activation(secret),
       expiresAt: tokenExpiresAt("activation", policy.tokens, now),

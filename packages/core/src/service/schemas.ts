@@ -7,6 +7,17 @@ import { type Issue, ValidationError } from "../errors.js";
 const id = z.string().min(1).max(100);
 const password = z.string().min(1).max(1024);
 const name = z.string().trim().min(1).max(200);
+/**
+ * A given or a family name: trimmed, at most 200 characters (the bound of the single name it replaced, so
+ * every migrated name fits); empty or null means none, so a form's blank field clears it and never fails.
+ */
+const personName = z
+  .string()
+  .trim()
+  .max(200)
+  .transform((value) => (value === "" ? null : value))
+  .nullable()
+  .optional();
 /** A phone number in E.164 form, e.g. `+14155550123`. */
 const phone = z
   .string()
@@ -17,56 +28,70 @@ const code = z.string().trim().min(4).max(64);
 const cursor = z.string().max(500).nullish();
 const limit = z.number().int().min(1).max(200).optional();
 const permissions = z
-  .array(z.object({ page: z.string().min(1).max(200), action: z.string().min(1).max(100) }))
+  .array(z.object({ page: z.string().min(1).max(200), action: z.string().min(1).max(100) }).strict())
   .max(2000);
 
 /** The zod schemas of the service's inputs. */
 export const schemas = {
-  createOrganization: z.object({
-    name,
-    preset: z.enum(["enterprise", "team"]).optional(),
-    mfa: z.enum(["off", "optional", "required"]).optional(),
-    authMode: z.enum(["password", "sso"]).optional(),
-    provisioning: z.enum(["invite", "external", "members-only"]).optional(),
-  }),
-  updateOrganizationSettings: z.object({
-    mfa: z.enum(["off", "optional", "required"]).optional(),
-    authMode: z.enum(["password", "sso"]).optional(),
-    provisioning: z.enum(["invite", "external", "members-only"]).optional(),
-  }),
-  inviteUsers: z.object({ organizationId: id, emails: z.string().max(100_000), roles: roleIds.min(1) }),
-  addUser: z.object({
-    organizationId: id,
-    email: z.string().max(320),
-    name,
-    phone: phone.nullish(),
-    roles: roleIds.optional(),
-  }),
-  login: z.object({ email: z.string().max(320), password }),
-  secondFactor: z.object({ method: z.enum(["totp", "sms", "recovery"]), code }),
-  password: z.object({ password }),
-  changePassword: z.object({ currentPassword: password.optional(), newPassword: password }),
-  tokenAndPassword: z.object({ token: z.string().min(1).max(200), password }),
-  email: z.object({ email: z.string().max(320) }),
-  code: z.object({ code }),
-  totpEnrollment: z.object({ password: password.optional() }),
-  mfaPhone: z.object({ password, phone }),
-  listUsers: z.object({ organizationId: id, search: z.string().trim().max(320).optional(), cursor, limit }),
+  createOrganization: z
+    .object({
+      name,
+      preset: z.enum(["enterprise", "team"]).optional(),
+      mfa: z.enum(["off", "optional", "required"]).optional(),
+      authMode: z.enum(["password", "sso"]).optional(),
+      provisioning: z.enum(["invite", "external", "members-only"]).optional(),
+    })
+    .strict(),
+  updateOrganizationSettings: z
+    .object({
+      mfa: z.enum(["off", "optional", "required"]).optional(),
+      authMode: z.enum(["password", "sso"]).optional(),
+      provisioning: z.enum(["invite", "external", "members-only"]).optional(),
+    })
+    .strict(),
+  inviteUsers: z
+    .object({ organizationId: id, emails: z.string().max(100_000), roles: roleIds.min(1) })
+    .strict(),
+  addUser: z
+    .object({
+      organizationId: id,
+      email: z.string().max(320),
+      givenName: personName,
+      familyName: personName,
+      phone: phone.nullish(),
+      roles: roleIds.optional(),
+    })
+    .strict(),
+  login: z.object({ email: z.string().max(320), password }).strict(),
+  secondFactor: z.object({ method: z.enum(["totp", "sms", "recovery"]), code }).strict(),
+  password: z.object({ password }).strict(),
+  changePassword: z.object({ currentPassword: password.optional(), newPassword: password }).strict(),
+  tokenAndPassword: z.object({ token: z.string().min(1).max(200), password }).strict(),
+  email: z.object({ email: z.string().max(320) }).strict(),
+  code: z.object({ code }).strict(),
+  totpEnrollment: z.object({ password: password.optional() }).strict(),
+  mfaPhone: z.object({ password, phone }).strict(),
+  listUsers: z
+    .object({ organizationId: id, search: z.string().trim().max(320).optional(), cursor, limit })
+    .strict(),
   updateUser: z
     .object({
-      name: name.optional(),
+      givenName: personName,
+      familyName: personName,
       phone: phone.nullable().optional(),
       email: z.string().max(320).optional(),
       roles: roleIds.min(1).optional(),
       currentPassword: password.optional(),
     })
     .strict(),
-  createRole: z.object({
-    organizationId: id,
-    name,
-    description: z.string().trim().max(1000).optional(),
-    permissions,
-  }),
+  createRole: z
+    .object({
+      organizationId: id,
+      name,
+      description: z.string().trim().max(1000).optional(),
+      permissions,
+    })
+    .strict(),
   updateRole: z
     .object({
       name: name.optional(),
@@ -74,7 +99,7 @@ export const schemas = {
       permissions: permissions.optional(),
     })
     .strict(),
-  listAudit: z.object({ organizationId: id, userId: id.optional(), cursor, limit }),
+  listAudit: z.object({ organizationId: id, userId: id.optional(), cursor, limit }).strict(),
   id,
 } as const;
 
@@ -85,11 +110,18 @@ export const schemas = {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues: Issue[] = result.error.issues.map((issue) => ({
-    path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-    reason: issue.code,
-    message: issue.message,
-  }));
+  const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
+    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    // Every schema is strict: an unknown field is named, one issue each, rather than dropped in silence.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        reason: issue.code,
+        message: `Unknown field "${key}".`,
+      }));
+    }
+    return [{ path, reason: issue.code, message: issue.message }];
+  });
   throw new ValidationError(
     `Invalid input: ${issues.map((i) => i.path.join(".") || "(input)").join(", ")}.`,
     issues,

@@ -17,7 +17,7 @@ import { assertKeepsAnAdministrator, assertNotSuperior, compileRoleIds, findUser
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
 
-/** Lists an organization's users by e-mail, optionally searching e-mail or name prefixes, a page at a time. */
+/** Lists an organization's users by e-mail, optionally searching prefixes of the e-mail, the given, family or whole name, a page at a time. */
 export async function listUsers(
   ctx: ServiceContext,
   actor: Actor,
@@ -43,9 +43,10 @@ export async function getUser(ctx: ServiceContext, actor: Actor, userId: string)
   return toUser(user);
 }
 
-/** The fields of a user that `updateUser` may change. */
+/** The fields of a user that `updateUser` may change; an empty or null name part clears it. */
 export interface UserChanges {
-  name?: string;
+  givenName?: string | null;
+  familyName?: string | null;
   phone?: string | null;
   email?: string;
   roles?: string[];
@@ -54,7 +55,7 @@ export interface UserChanges {
 }
 
 /**
- * Edits a user: name and profile phone (a user may edit their own), e-mail (per the `emailChange` policy:
+ * Edits a user: given and family name and profile phone (a user may edit their own), e-mail (per the `emailChange` policy:
  * allowed with every session ended, or forbidden) and roles (never beyond what the actor holds, never leaving
  * the organization without someone who can manage users). An e-mail change voids everything mailed to the old
  * address (temporary password, links: an invited user needs `resendInvitation`), keeps the lock and failure
@@ -79,9 +80,13 @@ export async function updateUser(
 
   const patch: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {};
   const changed: string[] = [];
-  if (changes.name !== undefined && changes.name !== target.name) {
-    patch.name = changes.name;
-    changed.push("name");
+  if (changes.givenName !== undefined && changes.givenName !== target.givenName) {
+    patch.givenName = changes.givenName;
+    changed.push("givenName");
+  }
+  if (changes.familyName !== undefined && changes.familyName !== target.familyName) {
+    patch.familyName = changes.familyName;
+    changed.push("familyName");
   }
   if (changes.phone !== undefined && changes.phone !== target.phone) {
     patch.phone = changes.phone;
@@ -167,7 +172,7 @@ export async function removeUser(ctx: ServiceContext, actor: Actor, userId: stri
         actor: resolved.audit,
         subjectUserId: target.id,
         subjectEmail: target.email,
-        details: { email: target.email, name: target.name },
+        details: { email: target.email, givenName: target.givenName, familyName: target.familyName },
       },
     ]);
   });

@@ -1,3 +1,4 @@
+import { displayNameOf } from "../policy/person-name.js";
 import type { OrganizationRecord, RoleRecord, UserRecord } from "../store/records.js";
 
 /** A user as the service hands it out: no credential, no secret, no ciphertext. */
@@ -5,7 +6,10 @@ export interface User {
   readonly id: string;
   readonly organizationId: string;
   readonly email: string;
-  readonly name: string;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  /** Given and family name joined by a space (either alone when the other is missing), for showing; null with neither. */
+  readonly displayName: string | null;
   /** The profile phone ("number on file"). */
   readonly phone: string | null;
   readonly status: "invited" | "active";
@@ -40,7 +44,9 @@ export function toUser(record: UserRecord): User {
     id: record.id,
     organizationId: record.organizationId,
     email: record.email,
-    name: record.name,
+    givenName: record.givenName,
+    familyName: record.familyName,
+    displayName: displayNameOf(record),
     phone: record.phone,
     status: record.status,
     roles: [...record.roles],

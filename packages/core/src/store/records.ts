@@ -44,7 +44,10 @@ export interface UserRecord {
   readonly organizationId: string;
   /** Normalised (trimmed, NFC, lower-case); unique across the installation. */
   readonly email: string;
-  readonly name: string;
+  /** The first name ("First name" in the team preset; the whole name a one-field form was given). */
+  readonly givenName: string | null;
+  /** The last name ("Last name" in the team preset); null when not given. */
+  readonly familyName: string | null;
   /** The profile phone ("number on file"), not the 2FA phone. */
   readonly phone: string | null;
   /** `invited`: has not signed in yet (temporary password or activation link pending). */

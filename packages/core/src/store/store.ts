@@ -35,7 +35,11 @@ export interface OrganizationRepository {
 /** Options of `UserRepository.list`. */
 export interface UserListQuery {
   readonly organizationId: string;
-  /** Case-insensitive prefix of the e-mail address or of the name. */
+  /**
+   * Case-insensitive prefix of the e-mail address, of the family name, or of the display name (`displayNameOf`:
+   * given then family, so a given-name prefix and "ann le" for Ann Lee both match). Lower-cased by
+   * JavaScript's `toLowerCase`, and a user matching several ways MUST be listed once.
+   */
   readonly search?: string;
   /** From the previous page's `nextCursor`; opaque to callers. */
   readonly cursor?: string | null;

@@ -3,6 +3,7 @@ import type { Store } from "../store/store.js";
 import { describeAuditAndSettingsFlows } from "./flows/audit-and-settings.js";
 import { describeCoreFlows } from "./flows/core.js";
 import { describeEmailChangeFlows } from "./flows/email-change.js";
+import { describeNameFlows } from "./flows/names.js";
 
 /**
  * The service's flows end to end on a store: what the conformance suite cannot see (invitation batches,
@@ -14,5 +15,6 @@ export function describeServiceFlows(store: () => Store): void {
     describeCoreFlows(store);
     describeEmailChangeFlows(store);
     describeAuditAndSettingsFlows(store);
+    describeNameFlows(store);
   });
 }

@@ -31,7 +31,7 @@ async function teamWithEmailChange() {
   const { users } = await h.gatehouse.addUser(system, {
     organizationId: organization.id,
     email,
-    name: "Sam",
+    givenName: "Sam",
   });
   const id = users[0]?.id as string;
   const password = "violet harbor lamp post";

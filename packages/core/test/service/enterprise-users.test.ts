@@ -169,7 +169,11 @@ describe("editing and deleting users (enterprise)", () => {
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
     expect(await h.gatehouse.validateSession(ann.session.token)).not.toBeNull();
-    await h.gatehouse.updateUser(actor, ann.user.id, { email: "Ann.New@Example.test", name: "Ann New" });
+    await h.gatehouse.updateUser(actor, ann.user.id, {
+      email: "Ann.New@Example.test",
+      givenName: "Ann",
+      familyName: "New",
+    });
     expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
     await expect(
       h.gatehouse.login({ email: "ann@example.test", password: ann.password }),
@@ -193,16 +197,16 @@ describe("editing and deleting users (enterprise)", () => {
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
     const updated = await h.gatehouse.updateUser(actor, ann.user.id, {
-      name: "Ann",
+      givenName: "Ann",
       roles: ["callback.manager"],
     });
-    expect(updated).toMatchObject({ name: "Ann", roles: ["callback.manager"] });
+    expect(updated).toMatchObject({ givenName: "Ann", displayName: "Ann", roles: ["callback.manager"] });
     const log = await h.gatehouse.listAuditLog(actor, {
       organizationId: organization.id,
       userId: ann.user.id,
     });
     const edit = log.items.find((e) => e.action === "user.updated");
-    expect(edit?.details).toEqual({ fields: ["name", "roles"] });
+    expect(edit?.details).toEqual({ fields: ["givenName", "roles"] });
     expect(log.items.find((e) => e.action === "user.roles-changed")?.details).toEqual({
       from: ["callback.viewer"],
       to: ["callback.manager"],
@@ -213,7 +217,11 @@ describe("editing and deleting users (enterprise)", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    await h.gatehouse.updateUser(ann.actor, ann.user.id, { name: "Ann A.", phone: "+14155550123" });
+    await h.gatehouse.updateUser(ann.actor, ann.user.id, {
+      givenName: "Ann",
+      familyName: "A.",
+      phone: "+14155550123",
+    });
     await expect(
       h.gatehouse.updateUser(ann.actor, ann.user.id, { roles: ["platform.administrator"] }),
     ).rejects.toMatchObject({
@@ -288,7 +296,7 @@ describe("privilege escalation and tenant isolation", () => {
       "callback.manager",
     ]);
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    await h.gatehouse.updateUser(manager.actor, ann.user.id, { name: "Ann" });
+    await h.gatehouse.updateUser(manager.actor, ann.user.id, { givenName: "Ann" });
     const error = await rejects(
       h.gatehouse.updateUser(manager.actor, ann.user.id, { roles: ["platform.administrator"] }),
     );
@@ -351,7 +359,7 @@ describe("privilege escalation and tenant isolation", () => {
     const victim = globex.admin.id;
     for (const call of [
       h.gatehouse.getUser(acme.actor, victim),
-      h.gatehouse.updateUser(acme.actor, victim, { name: "pwned" }),
+      h.gatehouse.updateUser(acme.actor, victim, { givenName: "pwned" }),
       h.gatehouse.removeUser(acme.actor, victim),
       h.gatehouse.issuePasswordReset(acme.actor, victim),
       h.gatehouse.revokeSessions(acme.actor, victim),
@@ -367,7 +375,7 @@ describe("privilege escalation and tenant isolation", () => {
       expect(["NOT_FOUND", "FORBIDDEN"]).toContain(error.code);
       expect(error.code).toBe("NOT_FOUND");
     }
-    expect((await h.store.users.findById(victim))?.name).not.toBe("pwned");
+    expect((await h.store.users.findById(victim))?.givenName).not.toBe("pwned");
   });
 
   test("listing users is paginated by cursor and searches e-mail and name", async () => {
@@ -397,7 +405,7 @@ describe("privilege escalation and tenant isolation", () => {
     const viewer = await h.onboard(organization.id, actor, "viewer@example.test", ["platform.viewer"]);
     const page = await h.gatehouse.listUsers(viewer.actor, { organizationId: organization.id });
     expect(page.items.length).toBe(2);
-    await expect(h.gatehouse.updateUser(viewer.actor, admin.id, { name: "x" })).rejects.toMatchObject({
+    await expect(h.gatehouse.updateUser(viewer.actor, admin.id, { givenName: "x" })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
     await expect(

@@ -83,13 +83,13 @@ describe("malformed input", () => {
       ],
       [
         "addUser",
-        inputObject(["organizationId", "email", "name", "phone", "roles"]).map(
+        inputObject(["organizationId", "email", "givenName", "familyName", "phone", "roles"]).map(
           (i) => (a: Actor) => g.addUser(a, i as never),
         ),
       ],
       [
         "updateUser",
-        fc.tuple(junk, inputObject(["name", "phone", "email", "roles", "extra"])).map(
+        fc.tuple(junk, inputObject(["givenName", "familyName", "phone", "email", "roles", "extra"])).map(
           ([id, i]) =>
             (a: Actor) =>
               g.updateUser(a, id as never, i as never),

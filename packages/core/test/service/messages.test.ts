@@ -40,7 +40,7 @@ describe("mail templates and mailers", () => {
     await h.gatehouse.addUser(system, {
       organizationId: org.id,
       email: "ann@example.test",
-      name: "Ann",
+      givenName: "Ann",
       roles: ["platform.administrator"],
     });
     const mail = h.mailer.lastTo("ann@example.test", "activation");

@@ -29,7 +29,8 @@ function teamSetup() {
     const { users } = await h.gatehouse.addUser(by, {
       organizationId,
       email,
-      name: email.split("@")[0] as string,
+      givenName: email.split("@")[0] as string,
+      familyName: "Member",
       phone: "+14155550100",
     });
     const user = users[0];
@@ -67,7 +68,11 @@ describe("team: adding users", () => {
     const { organization, first } = await h.team();
     const second = await h.join(organization.id, first.actor, "second@team.test", "+14155550002");
     const third = await h.join(organization.id, second.actor, "third@team.test", "+14155550003");
-    await h.gatehouse.updateUser(second.actor, third.user.id, { name: "Third", phone: "+14155550999" });
+    await h.gatehouse.updateUser(second.actor, third.user.id, {
+      givenName: "Third",
+      familyName: "User",
+      phone: "+14155550999",
+    });
     await h.gatehouse.issuePasswordReset(third.actor, first.user.id);
     await h.gatehouse.removeUser(third.actor, second.user.id);
     const page = await h.gatehouse.listUsers(first.actor, { organizationId: organization.id });
@@ -79,7 +84,7 @@ describe("team: adding users", () => {
     const { organization } = await h.team();
     expect(
       await codeOf(
-        h.gatehouse.addUser(staff, { organizationId: organization.id, email: "x@team.test", name: "X" }),
+        h.gatehouse.addUser(staff, { organizationId: organization.id, email: "x@team.test", givenName: "X" }),
       ),
     ).toBe("FORBIDDEN");
   });
@@ -94,7 +99,7 @@ describe("team: adding users", () => {
     const again = await h.gatehouse.addUser(first.actor, {
       organizationId: organization.id,
       email: "second@team.test",
-      name: "Second",
+      givenName: "Second",
     });
     expect(again.users[0]?.email).toBe("second@team.test");
   });
@@ -213,7 +218,7 @@ describe("team: two-factor authentication by text message", () => {
     const { users } = await h.gatehouse.addUser(system, {
       organizationId: organization.id,
       email: "a@team.test",
-      name: "A",
+      givenName: "A",
     });
     await h.gatehouse.activateAccount({
       token: h.linkToken("a@team.test", "activation"),

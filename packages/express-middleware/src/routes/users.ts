@@ -4,7 +4,8 @@ import { requireAuth } from "../guards.js";
 import { endSessionCookie } from "../state.js";
 import { handle, memberOf, queryNumber, queryString, type RouteContext } from "./handler.js";
 
-// The organization always comes from the session: a body's `organizationId` is stripped by these schemas.
+// The organization always comes from the session: these schemas have no `organizationId`, and being strict
+// they refuse a body that names one (400) rather than follow it.
 const inviteBody = schemas.inviteUsers.omit({ organizationId: true });
 const addBody = schemas.addUser.omit({ organizationId: true });
 const listQuery = schemas.listUsers.omit({ organizationId: true });

@@ -56,10 +56,17 @@ export function describeAdminRoutes(store: StoreSource): void {
       const { asAdmin, organization } = await organizationWithStaff(h);
       const other = await h.enterpriseOrg();
       const [a, b] = [`a-${unique()}@acme.test`, `b-${unique()}@acme.test`];
-      const res = await asAdmin.post("/auth/users/invitations", {
+      const elsewhere = await asAdmin.post("/auth/users/invitations", {
         emails: `${a}; ${b}`,
         roles: ["platform.viewer"],
         organizationId: other.organization.id,
+      });
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body.issues).toEqual([expect.objectContaining({ path: ["organizationId"] })]);
+      expect(h.mailer.lastTo(a)).toBeNull();
+      const res = await asAdmin.post("/auth/users/invitations", {
+        emails: `${a}; ${b}`,
+        roles: ["platform.viewer"],
       });
       expect(res.status).toBe(201);
       expect(res.body.users.map((u: { organizationId: string }) => u.organizationId)).toEqual([
@@ -95,14 +102,33 @@ export function describeAdminRoutes(store: StoreSource): void {
       const h = setup({ store: store() });
       const { asAdmin, admin } = await organizationWithStaff(h);
       const email = `added-${unique()}@acme.test`;
-      const added = await asAdmin.post("/auth/users", { email, name: "Ada", roles: ["platform.viewer"] });
+      const added = await asAdmin.post("/auth/users", {
+        email,
+        givenName: "Ada",
+        familyName: "Lovelace",
+        roles: ["platform.viewer"],
+      });
       expect(added.status).toBe(201);
+      expect(added.body.users[0]).toMatchObject({
+        givenName: "Ada",
+        familyName: "Lovelace",
+        displayName: "Ada Lovelace",
+      });
       const id = added.body.users[0].id as string;
-      const edited = await asAdmin.patch(`/auth/users/${id}`, { name: "Ada L.", phone: "+14155550123" });
+      const edited = await asAdmin.patch(`/auth/users/${id}`, { familyName: "L.", phone: "+14155550123" });
       expect(edited.status).toBe(200);
-      expect(edited.body.user).toMatchObject({ name: "Ada L.", phone: "+14155550123" });
+      expect(edited.body.user).toMatchObject({ givenName: "Ada", familyName: "L.", phone: "+14155550123" });
       const strict = await asAdmin.patch(`/auth/users/${id}`, { organizationId: "elsewhere" });
       expect(strict.status).toBe(400);
+      // The single `name` of earlier versions is an unknown field now: refused and named, never dropped.
+      const old = await asAdmin.patch(`/auth/users/${id}`, { name: "Ada" });
+      expect(old.status).toBe(400);
+      expect(old.body.issues).toEqual([
+        expect.objectContaining({ path: ["name"], reason: "unrecognized_keys" }),
+      ]);
+      const oldAdd = await asAdmin.post("/auth/users", { email: `b-${email}`, name: "Bea" });
+      expect(oldAdd.status).toBe(400);
+      expect(oldAdd.body.issues).toEqual([expect.objectContaining({ path: ["name"] })]);
       h.clock.advance(SECOND);
       const removed = await asAdmin.delete(`/auth/users/${id}`);
       expect(removed.status).toBe(204);
@@ -117,7 +143,7 @@ export function describeAdminRoutes(store: StoreSource): void {
       const del = await asManager.delete(`/auth/users/${viewer.user.id}`);
       expect(del.status).toBe(403);
       expect(del.body).toMatchObject({ code: "FORBIDDEN", status: 403 });
-      expect((await asManager.patch(`/auth/users/${viewer.user.id}`, { name: "V" })).status).toBe(200);
+      expect((await asManager.patch(`/auth/users/${viewer.user.id}`, { givenName: "V" })).status).toBe(200);
       expect(
         (await asViewer.patch(`/auth/users/${viewer.user.id}`, { roles: ["platform.administrator"] })).status,
       ).toBe(403);
@@ -132,7 +158,7 @@ export function describeAdminRoutes(store: StoreSource): void {
       const other = await h.enterpriseOrg();
       const id = other.admin.user.id;
       expect((await asAdmin.get(`/auth/users/${id}`)).status).toBe(404);
-      expect((await asAdmin.patch(`/auth/users/${id}`, { name: "Mallory" })).status).toBe(404);
+      expect((await asAdmin.patch(`/auth/users/${id}`, { givenName: "Mallory" })).status).toBe(404);
       expect((await asAdmin.delete(`/auth/users/${id}`)).status).toBe(404);
       expect((await asAdmin.post(`/auth/users/${id}/password-reset`)).status).toBe(404);
       expect((await asAdmin.delete(`/auth/users/${id}/sessions`)).status).toBe(404);
@@ -209,14 +235,19 @@ export function describeAdminRoutes(store: StoreSource): void {
     test("the actor is the session's user: a body cannot act as someone else", async () => {
       const h = setup({ store: store() });
       const { asViewer, admin, manager } = await organizationWithStaff(h);
+      const email = `x-${unique()}@acme.test`;
       const res = await asViewer.post("/auth/users", {
-        email: `x-${unique()}@acme.test`,
-        name: "X",
+        email,
+        givenName: "X",
         roles: ["platform.viewer"],
         actor: { kind: "member", userId: admin.user.id },
         userId: admin.user.id,
       });
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(400);
+      expect(res.body.issues.map((issue: { path: string[] }) => issue.path)).toEqual([["actor"], ["userId"]]);
+      const plain = await asViewer.post("/auth/users", { email, givenName: "X", roles: ["platform.viewer"] });
+      expect(plain.status).toBe(403);
+      expect(h.mailer.lastTo(email)).toBeNull();
       const del = await asViewer.delete(`/auth/users/${manager.user.id}`);
       expect(del.status).toBe(403);
     });

@@ -351,7 +351,7 @@ export function describeSignInRoutes(store: StoreSource): void {
         preset: "team",
       });
       const email = `first-${unique()}@team.test`;
-      await h.gatehouse.addUser(system, { organizationId: organization.id, email, name: "First" });
+      await h.gatehouse.addUser(system, { organizationId: organization.id, email, givenName: "First" });
       const password = "violet harbor lamp";
       const activated = await h.browser().post("/auth/activate", {
         token: h.linkToken(email, "activation"),
@@ -412,7 +412,7 @@ export function describeSignInRoutes(store: StoreSource): void {
         preset: "team",
       });
       const email = `once-${unique()}@team.test`;
-      await h.gatehouse.addUser(system, { organizationId: organization.id, email, name: "Once" });
+      await h.gatehouse.addUser(system, { organizationId: organization.id, email, givenName: "Once" });
       const token = h.linkToken(email, "activation");
       expect(
         (await h.browser().post("/auth/activate", { token, password: "violet harbor lamp" })).status,

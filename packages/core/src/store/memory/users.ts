@@ -1,4 +1,5 @@
 import type { Issue } from "../../errors.js";
+import { displayNameOf } from "../../policy/person-name.js";
 import type { Page, UserPatch, UserRecord } from "../records.js";
 import type { UserListQuery, UserRepository } from "../store.js";
 import { conflict, copy, definedFields, type PageOrder, pageOf, Table, type UniqueIndex } from "./table.js";
@@ -124,7 +125,9 @@ export function createMemoryUsers(table: Table<UserRecord>, guard: () => void): 
       const matches = [...table.values()].filter(
         (user) =>
           user.organizationId === query.organizationId &&
-          (user.email.toLowerCase().startsWith(search) || user.name.toLowerCase().startsWith(search)),
+          (user.email.toLowerCase().startsWith(search) ||
+            (displayNameOf(user) ?? "").toLowerCase().startsWith(search) ||
+            (user.familyName ?? "").toLowerCase().startsWith(search)),
       );
       matches.sort((a, b) => compareStrings(a.email, b.email) || compareStrings(a.id, b.id));
       const page = pageOf(matches, byEmail, query);

@@ -181,7 +181,7 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       await h.gatehouse.addUser(system, {
         organizationId: team.id,
         email,
-        name: "Tess",
+        givenName: "Tess",
         roles: ["platform.viewer"],
       });
       const password = "lantern orbit quiet meadow";

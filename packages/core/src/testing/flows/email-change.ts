@@ -86,7 +86,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const { users } = await h.gatehouse.addUser(system, {
         organizationId: organization.id,
         email: old,
-        name: "Pat",
+        givenName: "Pat",
         roles: ["platform.administrator"],
       });
       const id = users[0]?.id as string;

@@ -31,7 +31,7 @@ export function describeTransaction(ctx: SuiteContext): void {
 
     it("rolls back every write and rethrows the same error when the function throws", async () => {
       const organization = await ctx.newOrganization({ name: "Before" });
-      const [existing] = await ctx.createUsers(organization.id, [{ name: "Kept", roles: ["custom"] }]);
+      const [existing] = await ctx.createUsers(organization.id, [{ givenName: "Kept", roles: ["custom"] }]);
       const kept = existing as UserRecord;
       const keptRole = makeRole(organization.id);
       await store().roles.create(keptRole);
@@ -41,7 +41,7 @@ export function describeTransaction(ctx: SuiteContext): void {
 
       const run = store().transaction(async (tx) => {
         await tx.users.createMany([user]);
-        await tx.users.update(kept.id, { name: "Changed" });
+        await tx.users.update(kept.id, { givenName: "Changed" });
         await tx.users.removeRole(organization.id, "custom");
         await tx.roles.create(role);
         await tx.roles.delete(organization.id, keptRole.id);

@@ -14,7 +14,8 @@ export function describeUsers(ctx: SuiteContext): void {
       const organizationId = await newOrganizationId();
       const enrolledAt = new Date(Date.UTC(2025, 0, 6, 9, 0, 0, 123));
       const user = makeUser(organizationId, {
-        name: "Ann Lee",
+        givenName: "Ann",
+        familyName: "Lee",
         phone: "+15555550100",
         status: "invited",
         roles: ["callback.viewer", "role_custom"],
@@ -31,6 +32,15 @@ export function describeUsers(ctx: SuiteContext): void {
       await users().createMany([user]);
       expect(await users().findById(user.id)).toEqual(user);
       expect(await users().findByEmail(user.email)).toEqual(user);
+    });
+
+    it("a user without a name (an invitee) keeps both name parts null", async () => {
+      const [user] = await ctx.createUsers(await newOrganizationId(), [
+        { givenName: null, familyName: null },
+      ]);
+      const stored = await users().findById((user as UserRecord).id);
+      expect(stored).toEqual(user);
+      expect(stored).toMatchObject({ givenName: null, familyName: null });
     });
 
     it("findById and findByEmail return null for an unknown user", async () => {
@@ -80,17 +90,47 @@ export function describeUsers(ctx: SuiteContext): void {
     });
 
     it("update applies the patch, keeps the other fields and returns the updated user", async () => {
-      const [user] = await ctx.createUsers(await newOrganizationId(), [{ name: "Before", roles: ["a"] }]);
+      const [user] = await ctx.createUsers(await newOrganizationId(), [
+        { givenName: "Before", familyName: "Name", roles: ["a"] },
+      ]);
       const original = user as UserRecord;
       const updatedAt = new Date(original.updatedAt.getTime() + 1000);
-      const patch = { name: "After", roles: ["b", "c"], mfaPhone: "+15555550199", updatedAt };
+      const patch = {
+        givenName: "After",
+        familyName: null,
+        roles: ["b", "c"],
+        mfaPhone: "+15555550199",
+        updatedAt,
+      };
       const expected = { ...original, ...patch };
       expect(await users().update(original.id, patch)).toEqual(expected);
       expect(await users().findById(original.id)).toEqual(expected);
     });
 
+    it("update of one name part keeps the other, and search follows the new name", async () => {
+      const organizationId = await newOrganizationId();
+      const [user] = await ctx.createUsers(organizationId, [{ givenName: "Olga", familyName: "Petrova" }]);
+      const { id } = user as UserRecord;
+      const search = async (text: string) =>
+        (await users().list({ organizationId, search: text, limit: 10 })).items.map((found) => found.id);
+      expect(await users().update(id, { familyName: "Ivanova" })).toMatchObject({
+        givenName: "Olga",
+        familyName: "Ivanova",
+      });
+      expect(await search("olga iv")).toEqual([id]);
+      expect(await search("ivan")).toEqual([id]);
+      expect(await search("petr")).toEqual([]);
+      await users().update(id, { givenName: "Helga" });
+      expect(await users().findById(id)).toMatchObject({ givenName: "Helga", familyName: "Ivanova" });
+      expect(await search("helga ivanova")).toEqual([id]);
+      expect(await search("olga")).toEqual([]);
+      await users().update(id, { givenName: null });
+      expect(await search("ivanova")).toEqual([id]);
+      expect(await search("helga")).toEqual([]);
+    });
+
     it("update of an unknown user returns null", async () => {
-      expect(await users().update(generateId("usr"), { name: "Nobody" })).toBeNull();
+      expect(await users().update(generateId("usr"), { givenName: "Nobody" })).toBeNull();
     });
 
     it("update to an address registered to another user throws CONFLICT and changes nothing", async () => {
@@ -98,7 +138,7 @@ export function describeUsers(ctx: SuiteContext): void {
       const [user] = await ctx.createUsers(await newOrganizationId(), [{}]);
       const takenEmail = (owner as UserRecord).email;
       const issues = await expectConflict(
-        users().update((user as UserRecord).id, { email: takenEmail, name: "X" }),
+        users().update((user as UserRecord).id, { email: takenEmail, givenName: "X" }),
       );
       expect(issues).toEqual([expect.objectContaining({ path: ["email"], reason: "already-registered" })]);
       expect(await users().findById((user as UserRecord).id)).toEqual(user);
@@ -152,29 +192,44 @@ export function describeUsers(ctx: SuiteContext): void {
       expect(sorted(ids)).toEqual(sorted(created.map((user) => user.id)));
     });
 
-    it("search matches a case-insensitive prefix of the e-mail or of the name, and nothing else", async () => {
+    it("search matches a case-insensitive prefix of the e-mail, the family name or the whole name, and nothing else", async () => {
       const organizationId = await newOrganizationId();
       const run = generateId();
-      const [byEmail, byName] = await ctx.createUsers(organizationId, [
-        { email: `marta-${run}@example.test`, name: "Quinn Ames" },
-        { email: `zoe-${run}@example.test`, name: "Martin Blake" },
-        { email: `xavier-${run}@example.test`, name: "Ann Marten" },
+      const [byEmail, byGiven, byFamily, everyWay, familyOnly] = await ctx.createUsers(organizationId, [
+        { email: `marta-${run}@example.test`, givenName: "Quinn", familyName: "Ames" },
+        { email: `zoe-${run}@example.test`, givenName: "Martin", familyName: "Blake" },
+        { email: `xavier-${run}@example.test`, givenName: "Ann", familyName: "Marten" },
+        { email: `mark-${run}@example.test`, givenName: "Mara", familyName: "Marsh" },
+        { email: `yan-${run}@example.test`, givenName: null, familyName: "Marquez" },
+        { email: `walt-${run}@example.test`, givenName: null, familyName: null },
       ]);
       const search = async (text: string) =>
         (await users().list({ organizationId, search: text, limit: 10 })).items.map((user) => user.id);
-      expect(await search("MAR")).toEqual([byEmail?.id, byName?.id]);
+      // Each user once, in e-mail order, however many ways they match.
+      expect(await search("MAR")).toEqual([
+        everyWay?.id,
+        byEmail?.id,
+        byFamily?.id,
+        familyOnly?.id,
+        byGiven?.id,
+      ]);
       expect(await search("quinn a")).toEqual([byEmail?.id]);
-      expect(await search(`ZOE-${run}`)).toEqual([byName?.id]);
-      expect(await search("Blake")).toEqual([]);
+      expect(await search("ann mar")).toEqual([byFamily?.id]);
+      expect(await search("Blake")).toEqual([byGiven?.id]);
+      expect(await search("ames")).toEqual([byEmail?.id]);
+      expect(await search(`ZOE-${run}`)).toEqual([byGiven?.id]);
+      expect(await search("n blake")).toEqual([]);
+      expect(await search("quinn ames x")).toEqual([]);
+      expect(await search("blake martin")).toEqual([]);
     });
 
     it("search pages like the full listing", async () => {
       const organizationId = await newOrganizationId();
       const run = generateId();
       const matching = await ctx.createUsers(organizationId, [
-        { email: `b-${run}@example.test`, name: "Sam One" },
-        { email: `a-${run}@example.test`, name: "Nobody" },
-        { email: `c-${run}@example.test`, name: "sam two" },
+        { email: `b-${run}@example.test`, givenName: "Sam", familyName: "One" },
+        { email: `a-${run}@example.test`, givenName: "Nobody", familyName: null },
+        { email: `c-${run}@example.test`, givenName: null, familyName: "sam two" },
       ]);
       const first = await users().list({ organizationId, search: "SAM", limit: 1 });
       const second = await users().list({
@@ -192,7 +247,11 @@ export function describeUsers(ctx: SuiteContext): void {
 
     it("search treats % and _ as plain characters", async () => {
       const organizationId = await newOrganizationId();
-      const [percent] = await ctx.createUsers(organizationId, [{ name: "100% Sure" }, { name: "100 x" }, {}]);
+      const [percent] = await ctx.createUsers(organizationId, [
+        { givenName: "100% Sure" },
+        { givenName: "100 x" },
+        { familyName: "1x0" },
+      ]);
       const search = async (text: string) =>
         (await users().list({ organizationId, search: text, limit: 10 })).items.map((user) => user.id);
       expect(await search("100%")).toEqual([percent?.id]);
