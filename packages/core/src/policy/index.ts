@@ -36,6 +36,18 @@ export {
 } from "./password.js";
 export { definePolicy, presets, validatePolicy } from "./presets.js";
 export {
+  decideFactorAttempt,
+  defaultMaxFactorFailures,
+  type FactorAttemptDecision,
+  type FactorAttemptLimits,
+  isFactorLocked,
+  nistMaxFactorFailures,
+  recordFactorFailure,
+  recordFactorSuccess,
+  releaseFactorAttempt,
+  resetFactorFailures,
+} from "./second-factor.js";
+export {
   evaluateSession,
   type SessionEvaluation,
   type SessionPolicy,
@@ -47,7 +59,6 @@ export {
 } from "./session.js";
 export {
   checkTokenExpiry,
-  decideCodeAttempt,
   type TokenKind,
   type TokenPolicy,
   tokenExpiresAt,
