@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { generateSecretKey } from "../../crypto/key-ring.js";
 import { createMemoryMailer } from "../../messages/memory-mailer.js";
 import type { Actor } from "../../service/actor.js";
+import type { GatehouseOptions } from "../../service/context.js";
 import { createGatehouse } from "../../service/create-gatehouse.js";
 import type { Store } from "../../store/store.js";
 import { createTestClock } from "../fixtures.js";
@@ -23,8 +24,8 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
   return "OK";
 }
 
-/** The service on the store, with a memory mailer, a test clock and a cheap argon2id. */
-export function setupFlows(store: Store) {
+/** The service on the store, with a memory mailer, a test clock and a cheap argon2id; `options` override. */
+export function setupFlows(store: Store, options: Partial<GatehouseOptions> = {}) {
   const clock = createTestClock();
   const mailer = createMemoryMailer();
   const gatehouse = createGatehouse({
@@ -34,6 +35,7 @@ export function setupFlows(store: Store) {
     hasher: createCountingHasher(),
     secrets: { current: generateSecretKey("k1") },
     links: "https://app.example.test",
+    ...options,
   });
   const domain = `${randomBytes(4).toString("hex")}.test`;
   const temporaryPassword = (email: string): string => temporaryPasswordFor(mailer, email);
