@@ -113,17 +113,21 @@ export {
   checkPassword,
   checkTokenExpiry,
   type DeepPartial,
-  decideCodeAttempt,
   decideEmailChange,
+  decideFactorAttempt,
   decideLoginAttempt,
   decideSettingsChange,
+  defaultMaxFactorFailures,
   definePolicy,
   displayNameOf,
   type EmailChangeDecision,
   emptyAttemptState,
   evaluateSession,
+  type FactorAttemptDecision,
+  type FactorAttemptLimits,
   type GatehousePolicy,
   type InvitationOptions,
+  isFactorLocked,
   type LockoutPolicy,
   type LoginStageInput,
   type MfaPolicy,
@@ -131,6 +135,7 @@ export {
   mergeAttemptStates,
   mfaRequirements,
   nextLoginStage,
+  nistMaxFactorFailures,
   normalizeEmail,
   organizationSettingsIssues,
   type PasswordContext,
@@ -138,9 +143,13 @@ export {
   type PersonName,
   parseInvitationAddresses,
   presets,
+  recordFactorFailure,
+  recordFactorSuccess,
   recordFailedAttempt,
   recordSuccessfulLogin,
   releaseAttempt,
+  releaseFactorAttempt,
+  resetFactorFailures,
   type SecondFactorKind,
   type SessionEvaluation,
   type SessionPolicy,
@@ -167,6 +176,14 @@ export type { Actor } from "./service/actor.js";
 export { type AttemptGate, updateAttemptState } from "./service/attempts.js";
 export type { GatehouseOptions, LinkBuilders, ServiceContext } from "./service/context.js";
 export { createGatehouse, type Gatehouse } from "./service/create-gatehouse.js";
+export { factorAttemptKey } from "./service/factors/counter.js";
+export type { FactorEnrolment, SecondFactor } from "./service/factors/factor.js";
+export {
+  factorsOf,
+  type SecondFactorMethod,
+  secondFactorMethods,
+  secondFactors,
+} from "./service/factors/index.js";
 export type { LoginResult } from "./service/login.js";
 export type { EnrollmentResult, TotpEnrollment } from "./service/mfa.js";
 export { defaultFlowPermissions, type FlowPermission, type FlowPermissions } from "./service/permissions.js";

@@ -104,6 +104,35 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
       return row !== undefined;
     },
 
+    async rotateRecoveryCode(id, expectedSealed, nextSealed) {
+      // A conditional UPDATE, as for the TOTP step: a concurrent caller blocks on the row lock, then finds
+      // the code already replaced and matches nothing.
+      const row = await db
+        .updateTable("users")
+        .set({ recovery_code_sealed: nextSealed, version: sql<number>`version + 1` })
+        .where("id", "=", id)
+        .where("recovery_code_sealed", "=", expectedSealed)
+        .returning("id")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async spendBackupCode(id, hash) {
+      // jsonb's `-` removes the string from the array; the WHERE re-checked after the row lock makes it a
+      // compare-and-set, so one caller spends the code and the others match nothing.
+      const row = await db
+        .updateTable("users")
+        .set({
+          backup_code_hashes: sql<string>`backup_code_hashes - ${hash}::text`,
+          version: sql<number>`version + 1`,
+        })
+        .where("id", "=", id)
+        .where(sql<boolean>`jsonb_exists(backup_code_hashes, ${hash}::text)`)
+        .returning("id")
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async delete(id) {
       // Sessions, tokens and role rows go with the user (ON DELETE CASCADE); audit entries stay.
       const row = await db.deleteFrom("users").where("id", "=", id).returning("id").executeTakeFirst();

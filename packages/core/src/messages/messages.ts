@@ -1,3 +1,5 @@
+import type { SecondFactorKind, SecondFactorMethod } from "../service/factors/index.js";
+
 /** An e-mail Gatehouse sends, as data: templates turn it into a subject and bodies. */
 export type MailMessage =
   | {
@@ -16,8 +18,15 @@ export type MailMessage =
       readonly activationUrl: string;
       readonly expiresAt: Date;
     }
-  | { readonly kind: "mfa-enabled"; readonly to: string; readonly method: "totp" | "sms" }
+  | { readonly kind: "mfa-enabled"; readonly to: string; readonly method: SecondFactorKind }
   | { readonly kind: "mfa-phone-changed"; readonly to: string; readonly phoneLastDigits: string }
+  | {
+      /** The right password met a wrong second-factor code: someone may hold the password. */
+      readonly kind: "second-factor-failed";
+      readonly to: string;
+      readonly method: SecondFactorMethod;
+      readonly at: Date;
+    }
   | {
       readonly kind: "password-reset";
       readonly to: string;

@@ -1,4 +1,5 @@
 import { escapeHtml } from "../matrix/render.js";
+import type { SecondFactorMethod } from "../service/factors/index.js";
 import type { MailKind, MailMessage, SmsMessage } from "./messages.js";
 
 /** A rendered subject and plain-text body; the HTML body is derived from the text unless a template gives one. */
@@ -11,6 +12,12 @@ export interface MailContent {
 /** One template per kind of e-mail; a host replaces any of them through `createGatehouse({ templates })`. */
 export type MailTemplates = {
   readonly [K in MailKind]: (message: Extract<MailMessage, { kind: K }>) => MailContent;
+};
+
+const codeName: Readonly<Record<SecondFactorMethod, string>> = {
+  totp: "authenticator code",
+  sms: "text-message code",
+  recovery: "recovery code",
 };
 
 const when = (date: Date): string => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -53,6 +60,14 @@ export const defaultMailTemplates: MailTemplates = {
     text: [
       `Codes will now be sent to the phone number ending in ${m.phoneLastDigits}.`,
       "If this was not you, contact your administrator at once.",
+    ].join("\n"),
+  }),
+  "second-factor-failed": (m) => ({
+    subject: "Someone used your password with a wrong code",
+    text: [
+      `At ${when(m.at)} your password was entered correctly, but the ${codeName[m.method]} that followed was wrong.`,
+      "If this was you, there is nothing to do. If it was not, someone knows your password:",
+      "change it now, and tell your administrator.",
     ].join("\n"),
   }),
   "password-reset": (m) => ({

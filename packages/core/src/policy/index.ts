@@ -45,6 +45,18 @@ export {
 export { displayNameOf, type PersonName } from "./person-name.js";
 export { definePolicy, presets, validatePolicy } from "./presets.js";
 export {
+  decideFactorAttempt,
+  defaultMaxFactorFailures,
+  type FactorAttemptDecision,
+  type FactorAttemptLimits,
+  isFactorLocked,
+  nistMaxFactorFailures,
+  recordFactorFailure,
+  recordFactorSuccess,
+  releaseFactorAttempt,
+  resetFactorFailures,
+} from "./second-factor.js";
+export {
   evaluateSession,
   type SessionEvaluation,
   type SessionPolicy,
@@ -56,7 +68,6 @@ export {
 } from "./session.js";
 export {
   checkTokenExpiry,
-  decideCodeAttempt,
   type TokenKind,
   type TokenPolicy,
   tokenExpiresAt,

@@ -1,18 +1,17 @@
 import type { Issue } from "../errors.js";
+import { type SecondFactorKind, secondFactorKinds } from "../service/factors/index.js";
 import { checkInteger, checkObject, checkOneOf, throwIfConfigurationIssues } from "./config-issues.js";
+import { nistMaxFactorFailures } from "./second-factor.js";
 import type { SessionStage } from "./session.js";
+
+// The kinds are declared once, by the table of second-factor modules; the policy only names them.
+export { type SecondFactorKind, secondFactorKinds };
 
 /** An organization's MFA setting: `required` sends users without a factor to enrolment at sign-in. */
 export type MfaRequirement = "off" | "optional" | "required";
 
-/** A second factor a user can enrol: an authenticator app (TOTP) or codes sent to the 2FA phone. */
-export type SecondFactorKind = "totp" | "sms";
-
 /** Every MFA requirement, weakest first. */
 export const mfaRequirements: readonly MfaRequirement[] = Object.freeze(["off", "optional", "required"]);
-
-/** Every second-factor kind. */
-export const secondFactorKinds: readonly SecondFactorKind[] = Object.freeze(["totp", "sms"]);
 
 /** How multi-factor authentication works; see `presets.enterprise.mfa` for the seed's values. */
 export interface MfaPolicy {
@@ -26,6 +25,13 @@ export interface MfaPolicy {
   whoSetsRequirement: "staff" | "member-admin" | "nobody";
   /** The requirement of an organization that has not set one (the only one when nobody may set it). */
   defaultRequirement: MfaRequirement;
+  /**
+   * Consecutive wrong second-factor codes (any kind, counted per user, never decaying; only a complete
+   * sign-in resets the count) after which the user's second factors are refused until an administrator
+   * calls `resetSecondFactorLock`. At most 100 (NIST SP 800-63B §5.2.2).
+   * @default 10, see `defaultMaxFactorFailures`
+   */
+  maxFactorFailures: number;
 }
 
 /** What the next sign-in stage depends on, once the password has been verified. */
@@ -78,6 +84,11 @@ export function mfaPolicyIssues(policy: MfaPolicy): Issue[] {
   );
   checkOneOf(issues, ["whoSetsRequirement"], policy.whoSetsRequirement, ["staff", "member-admin", "nobody"]);
   checkOneOf(issues, ["defaultRequirement"], policy.defaultRequirement, mfaRequirements);
+  checkInteger(issues, ["maxFactorFailures"], policy.maxFactorFailures, 1);
+  if (typeof policy.maxFactorFailures === "number" && policy.maxFactorFailures > nistMaxFactorFailures) {
+    const message = `maxFactorFailures must be at most ${nistMaxFactorFailures} (NIST SP 800-63B).`;
+    issues.push({ path: ["maxFactorFailures"], reason: "invalid", message });
+  }
   return issues;
 }
 

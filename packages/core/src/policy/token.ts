@@ -24,9 +24,10 @@ export interface TokenPolicy {
   /** Lifetime of an SMS code, for sign-in and for verifying a new 2FA phone alike. */
   smsCodeTtlMs: number;
   /**
-   * Wrong SMS codes allowed before codes are refused. The count MUST be kept per user, not per code, and
-   * MUST NOT be reset by sending a new code (otherwise each resend buys fresh guesses); only a successful
-   * second-factor verification resets it.
+   * Wrong codes after which SMS codes are refused, at sign-in (`decideFactorAttempt`'s per-kind cap on the
+   * user's second-factor counter) and when binding a new 2FA phone. The count is kept per user, not per code,
+   * and is not reset by sending a new code (otherwise each resend buys fresh guesses); only a complete
+   * sign-in resets it. Other kinds (a recovery code, an app) stay usable up to `mfa.maxFactorFailures`.
    */
   smsCodeMaxAttempts: number;
   /**
@@ -46,19 +47,6 @@ export function tokenExpiresAt(kind: TokenKind, policy: TokenPolicy, issuedAt: D
 /** Whether a token is still usable at `now`; a 30-minute link is dead at exactly 30:00. */
 export function checkTokenExpiry(expiresAt: Date, now: Date): { kind: "valid" } | { kind: "expired" } {
   return now.getTime() < expiresAt.getTime() ? { kind: "valid" } : { kind: "expired" };
-}
-
-/**
- * Whether an SMS code may be checked, given the user's wrong codes so far (kept per user, across resends).
- * A wrong code is also a lockout failure; this limit caps guessing on top of that.
- */
-export function decideCodeAttempt(
-  counter: { attempts: number },
-  policy: TokenPolicy,
-): { kind: "check" } | { kind: "refuse"; reason: "too-many-attempts" } {
-  return counter.attempts < policy.smsCodeMaxAttempts
-    ? { kind: "check" }
-    : { kind: "refuse", reason: "too-many-attempts" };
 }
 
 /** Every problem of a token policy, paths relative to the policy. */

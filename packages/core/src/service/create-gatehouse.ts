@@ -3,6 +3,8 @@ import type { AuditRecord, OrganizationRecord, OrganizationSettings, Page } from
 import type { Actor } from "./actor.js";
 import { listAuditLog } from "./audit-log.js";
 import { createContext, type GatehouseOptions, type ServiceContext } from "./context.js";
+import type { SecondFactorMethod } from "./factors/index.js";
+import { resetSecondFactorLock } from "./factors/reset-lock.js";
 import { type LoginResult, login, verifySecondFactor } from "./login.js";
 import {
   beginTotpEnrollment,
@@ -79,7 +81,7 @@ export interface Gatehouse {
   login(input: { email: string; password: string }): Promise<LoginResult>;
   verifySecondFactor(
     sessionToken: string,
-    input: { method: "totp" | "sms" | "recovery"; code: string },
+    input: { method: SecondFactorMethod; code: string },
   ): Promise<LoginResult>;
   sendSignInCode(sessionToken: string): Promise<{ expiresAt: Date }>;
   beginTotpEnrollment(sessionToken: string, input?: { password?: string }): Promise<TotpEnrollment>;
@@ -101,6 +103,12 @@ export interface Gatehouse {
   logout(sessionToken: string): Promise<void>;
   revokeSessions(actor: Actor, userId: string): Promise<number>;
   unlockUser(actor: Actor, userId: string): Promise<void>;
+  /**
+   * Accepts a user's second factors again after too many wrong codes locked them (`SECOND_FACTOR_LOCKED`);
+   * needs the user-edit permission in the user's organization, and is audited.
+   * @example await gatehouse.resetSecondFactorLock(adminActor, userId); // after checking who is asking
+   */
+  resetSecondFactorLock(actor: Actor, userId: string): Promise<void>;
 
   requestPasswordReset(input: { email: string }): Promise<void>;
   issuePasswordReset(actor: Actor, userId: string): Promise<{ delivered: boolean }>;
@@ -170,6 +178,7 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     },
     revokeSessions: (actor, userId) => revokeSessions(ctx, actor, userId),
     unlockUser: (actor, userId) => unlockUser(ctx, actor, userId),
+    resetSecondFactorLock: (actor, userId) => resetSecondFactorLock(ctx, actor, userId),
     requestPasswordReset: (input) => requestPasswordReset(ctx, input),
     issuePasswordReset: (actor, userId) => issuePasswordReset(ctx, actor, userId),
     resetPassword: (input) => resetPassword(ctx, input),

@@ -1,27 +1,17 @@
 import { verifySecret } from "../crypto/passwords.js";
-import {
-  generateRecoveryCode,
-  hashToken,
-  normalizeRecoveryCode,
-  timingSafeEqualString,
-} from "../crypto/tokens.js";
-import { verifyTotpCode } from "../crypto/totp.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
+import { factorCounter, secondFactorLocked } from "./factors/counter.js";
+import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
+import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
-import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
-import { enrolledFactors, toUser, type User } from "./views.js";
+import { issueSession, requireSession, type ValidSession } from "./sessions.js";
 
-/** The outcome of a sign-in step: a session at its next stage. */
-export interface LoginResult extends IssuedSession {
-  readonly user: User;
-  /** The second factors the user may answer with at the `mfa` stage. */
-  readonly factors: ReadonlyArray<"totp" | "sms" | "recovery">;
-}
+export type { LoginResult } from "./login-result.js";
 
 /** The audit actor of a user acting on their own account. */
 export const selfActor = (user: UserRecord): AuditActor => ({
@@ -90,7 +80,7 @@ export async function login(
     issueSession(ctx, user, policy, stage, { secondFactorVerified: false }),
     auditLogin(ctx, user, stage === "mfa" ? "login.password-verified" : "login.succeeded", { stage }),
   ]);
-  return { ...session, user: toUser(user), factors: factorsOf(user) };
+  return toLoginResult(session, user, policy);
 }
 
 async function verifyLoginPassword(
@@ -115,41 +105,49 @@ async function verifyLoginPassword(
 }
 
 /**
- * Answers the second factor of a session at the `mfa` stage: a TOTP code, an SMS code or the recovery code.
- * Every answer is a sign-in attempt under the lockout policy: a wrong code counts as a failure.
+ * Answers the second factor of a session at the `mfa` stage: a TOTP code, an SMS code or a recovery code.
+ * Every answer is a sign-in attempt under the lockout policy (a wrong code counts as a failure) and a check
+ * under the user's second-factor counter, which never decays: past its cap even the right code is refused
+ * (`SECOND_FACTOR_LOCKED`) until an administrator resets it.
  */
 export async function verifySecondFactor(
   ctx: ServiceContext,
   sessionToken: string,
-  input: { method: "totp" | "sms" | "recovery"; code: string },
+  input: { method: SecondFactorMethod; code: string },
 ): Promise<LoginResult> {
   const { method, code } = parseInput(schemas.secondFactor, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa"]);
   const { user, organization, policy } = valid;
   const gate = attemptGate(ctx, loginAttemptKey(user.email), ctx.policy.lockout);
+  const counter = factorCounter(ctx, user.id, policy, method);
   const reservation = await gate.reserve();
   if (reservation.kind === "refused") {
     await auditLogin(ctx, user, "login.refused", { reason: reservation.error.code, factor: method });
-    if (reservation.error.code === "INVALID_CREDENTIALS") {
-      throw new GatehouseError("INVALID_CODE", "The code is not correct, or was already used.");
-    }
+    if (reservation.error.code === "INVALID_CREDENTIALS") throw invalidCode();
     throw reservation.error;
+  }
+  const held = await counter.reserve().catch(async (error: unknown) => {
+    await gate.release();
+    throw error;
+  });
+  if (held.kind === "refused") {
+    await Promise.all([
+      gate.release(),
+      auditLogin(ctx, user, "login.refused", { reason: held.error.code, factor: method }),
+    ]);
+    throw held.error;
   }
   let ok: boolean;
   try {
-    ok = await checkSecondFactor(ctx, user, method, code);
+    ok = await secondFactorOf(method).verify(ctx, user, code);
   } catch (error) {
-    await gate.release();
+    await Promise.all([gate.release(), counter.release()]);
     throw error;
   }
-  if (!ok) {
-    const lockedUntil = await gate.fail();
-    await auditLogin(ctx, user, "login.failed", { factor: method });
-    // Where the policy does not reveal locks, the locking answer reads exactly like any wrong code.
-    if (lockedUntil && ctx.policy.lockout.revealLocked) throw lockedError(lockedUntil, ctx.policy.lockout);
-    throw new GatehouseError("INVALID_CODE", "The code is not correct, or was already used.");
-  }
-  await gate.succeed();
+  if (!ok) return refuseWrongCode(ctx, valid, method, gate, counter);
+
+  // Password and second factor both proved: the sign-in is complete, and both counters reset.
+  await Promise.all([gate.succeed(), counter.succeed()]);
   const fresh = (await ctx.store.users.findById(user.id)) ?? user;
   const stage = nextLoginStage({
     passwordChangeRequired: fresh.passwordChangeRequired,
@@ -162,67 +160,55 @@ export async function verifySecondFactor(
     replaces: valid.session,
   });
   await auditLogin(ctx, fresh, "login.succeeded", { factor: method, stage });
-  return { ...session, user: toUser(fresh), factors: factorsOf(fresh) };
+  return toLoginResult(session, fresh, policy);
 }
 
-async function checkSecondFactor(
+/** Settles a wrong code on both counters, audits, warns the user once per pending sign-in, and throws. */
+async function refuseWrongCode(
   ctx: ServiceContext,
-  user: UserRecord,
-  method: "totp" | "sms" | "recovery",
-  code: string,
-): Promise<boolean> {
-  const now = ctx.clock.now();
-  if (method === "totp") {
-    if (!user.totp) return false;
-    const secret = ctx.box.open(user.totp.secretSealed, `totp:${user.id}`);
-    const result = verifyTotpCode(secret, code, now, user.totp.lastUsedStep);
-    // The store's compare-and-set decides between two sign-ins racing with the same code: one wins.
-    return result.kind === "valid" && (await ctx.store.users.advanceTotpStep(user.id, result.step));
-  }
-  if (method === "sms") {
-    if (!user.mfaPhone) return false;
-    const token = await ctx.store.tokens.consume(
-      smsCodeHash(user.id, "sign-in", code.trim()),
-      "sms-code",
-      now,
-    );
-    return token !== null && token.userId === user.id;
-  }
-  return useRecoveryCode(ctx, user, code);
+  valid: ValidSession,
+  method: SecondFactorMethod,
+  gate: ReturnType<typeof attemptGate>,
+  counter: ReturnType<typeof factorCounter>,
+): Promise<never> {
+  const { user } = valid;
+  const [lockedUntil, factorLocked] = await Promise.all([gate.fail(), counter.fail()]);
+  await auditLogin(ctx, user, "login.failed", { factor: method });
+  if (factorLocked) await auditLogin(ctx, user, "mfa.factor-locked", { factor: method });
+  await warnOnce(ctx, valid, method);
+  if (factorLocked) throw secondFactorLocked();
+  // Where the policy does not reveal locks, the locking answer reads exactly like any wrong code.
+  if (lockedUntil && ctx.policy.lockout.revealLocked) throw lockedError(lockedUntil, ctx.policy.lockout);
+  throw invalidCode();
 }
 
-/** Checks the recovery code (or a backup code) and, when it matches, rotates or spends it. */
-async function useRecoveryCode(ctx: ServiceContext, user: UserRecord, code: string): Promise<boolean> {
-  const typed = normalizeRecoveryCode(code);
-  if (user.recoveryCodeSealed) {
-    const stored = ctx.box.openString(user.recoveryCodeSealed, `recovery:${user.id}`);
-    if (!timingSafeEqualString(normalizeRecoveryCode(stored), typed)) return false;
-    // Using it signs the user in and rotates it: the old code never works twice.
-    const next = ctx.box.seal(generateRecoveryCode(), `recovery:${user.id}`);
-    await ctx.store.users.update(user.id, { recoveryCodeSealed: next, updatedAt: ctx.clock.now() });
-    await auditLogin(ctx, user, "recovery-code.used", {});
-    return true;
-  }
-  const hash = hashToken(`backup:${typed}`);
-  const match = user.backupCodeHashes.find((h) => timingSafeEqualString(h, hash));
-  if (!match) return false;
-  await ctx.store.users.update(user.id, {
-    backupCodeHashes: user.backupCodeHashes.filter((h) => h !== match),
-    updatedAt: ctx.clock.now(),
-  });
-  await auditLogin(ctx, user, "recovery-code.used", { kind: "backup-code" });
-  return true;
+/**
+ * E-mails the user that their password was used with a wrong code: someone may hold their password. Once
+ * per pending sign-in (a compare-and-set on a key of the session), so a guesser cannot flood the inbox; a
+ * new sign-in needs the password again and is bounded by the lockout and the second-factor cap.
+ */
+async function warnOnce(ctx: ServiceContext, valid: ValidSession, method: SecondFactorMethod): Promise<void> {
+  const { session, user, policy } = valid;
+  const end = new Date(session.createdAt.getTime() + policy.session.absoluteLifetimeMs);
+  const first = await ctx.store.attempts.compareAndSet(
+    `factor-alert:${session.tokenHash}`,
+    0,
+    {
+      failures: 1,
+      failureAts: [],
+      lastFailureAt: ctx.clock.now(),
+      lockedUntil: null,
+      locks: 0,
+      inFlight: [],
+    },
+    end,
+  );
+  if (first)
+    await ctx.sendMail({ kind: "second-factor-failed", to: user.email, method, at: ctx.clock.now() });
 }
 
-/** The hash under which an SMS code is stored: bound to the user and its purpose. */
-export function smsCodeHash(userId: string, purpose: "sign-in" | "phone-verification", code: string): string {
-  return hashToken(`sms:${purpose}:${userId}:${code}`);
-}
-
-function factorsOf(user: UserRecord): Array<"totp" | "sms" | "recovery"> {
-  const factors: Array<"totp" | "sms" | "recovery"> = enrolledFactors(user);
-  if (user.recoveryCodeSealed || user.backupCodeHashes.length > 0) factors.push("recovery");
-  return factors;
+function invalidCode(): GatehouseError {
+  return new GatehouseError("INVALID_CODE", "The code is not correct, or was already used.");
 }
 
 /** Appends one audit entry about a user's own sign-in or factor. */

@@ -1,35 +1,23 @@
-import {
-  generateNumericCode,
-  generateRecoveryCode,
-  hashToken,
-  normalizeRecoveryCode,
-} from "../crypto/tokens.js";
-import { encodeTotpSecret, generateTotpSecret, totpKeyUri, verifyTotpCode } from "../crypto/totp.js";
 import { GatehouseError } from "../errors.js";
 import type { LockoutPolicy } from "../policy/lockout.js";
 import { nextLoginStage } from "../policy/mfa.js";
-import { tokenExpiresAt } from "../policy/token.js";
 import type { UserPatch, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
-import { auditLogin, type LoginResult, smsCodeHash } from "./login.js";
-import { throttleMessages } from "./rate-limits.js";
+import { factorCounter } from "./factors/counter.js";
+import { enrolledFactors, type SecondFactorKind } from "./factors/index.js";
+import { issueRecovery, openRecoveryCode } from "./factors/recovery.js";
+import { smsFactor } from "./factors/sms.js";
+import { type TotpEnrollment, totpFactor } from "./factors/totp.js";
+import { auditLogin } from "./login.js";
+import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
 import { issueSession, requireSession, type ValidSession } from "./sessions.js";
-import { enrolledFactors, toUser } from "./views.js";
 
-/** What the enrolment page shows: the QR code's URI and the secret to type instead ("optional secret code"). */
-export interface TotpEnrollment {
-  readonly uri: string;
-  readonly secret: string;
-  readonly issuer: string;
-  readonly accountName: string;
-}
+export type { TotpEnrollment } from "./factors/totp.js";
 
 /** The result of completing an enrolment: the session moves on; backup codes are shown once, if any. */
-export interface EnrollmentResult extends LoginResult {
-  readonly backupCodes: readonly string[] | null;
-}
+export type EnrollmentResult = LoginResult & { readonly backupCodes: readonly string[] | null };
 
 /**
  * Starts TOTP enrolment: a new secret, sealed and kept pending until a code proves the app has it. From a
@@ -47,17 +35,7 @@ export async function beginTotpEnrollment(
     throw new GatehouseError("NOT_SUPPORTED", "Authenticator apps are not offered to this organization.");
   }
   if (valid.session.stage === "authenticated") await confirmPassword(ctx, user, password);
-  const secret = generateTotpSecret();
-  await ctx.store.users.update(user.id, {
-    pendingTotpSealed: ctx.box.seal(secret, `totp:${user.id}`),
-    updatedAt: ctx.clock.now(),
-  });
-  return {
-    uri: totpKeyUri({ issuer: ctx.issuer, accountName: user.email, secret }),
-    secret: encodeTotpSecret(secret),
-    issuer: ctx.issuer,
-    accountName: user.email,
-  };
+  return totpFactor.enrol.begin(ctx, user);
 }
 
 /** Completes TOTP enrolment with a code from the app; the user is e-mailed that MFA was enabled. */
@@ -70,15 +48,9 @@ export async function completeTotpEnrollment(
   const valid = await requireSession(ctx, sessionToken, ["mfa-enrollment", "authenticated"]);
   const { user } = valid;
   if (!user.pendingTotpSealed) throw new GatehouseError("NOT_FOUND", "Start the enrolment first.");
-  const secret = ctx.box.open(user.pendingTotpSealed, `totp:${user.id}`);
-  const result = verifyTotpCode(secret, code, ctx.clock.now(), null);
-  if (result.kind !== "valid")
-    throw new GatehouseError("INVALID_CODE", "The code is not correct: try the next one.");
-  const now = ctx.clock.now();
-  return finishEnrollment(ctx, valid, "totp", {
-    totp: { secretSealed: user.pendingTotpSealed, lastUsedStep: result.step, enrolledAt: now },
-    pendingTotpSealed: null,
-  });
+  const patch = await totpFactor.enrol.complete(ctx, user, code);
+  if (!patch) throw new GatehouseError("INVALID_CODE", "The code is not correct: try the next one.");
+  return finishEnrollment(ctx, valid, "totp", patch);
 }
 
 /**
@@ -96,7 +68,7 @@ export async function startMfaPhoneChange(
   if (!policy.mfa.factors.includes("sms"))
     throw new GatehouseError("NOT_SUPPORTED", "Text-message codes are not offered.");
   await confirmPassword(ctx, user, password);
-  return sendCode(ctx, user, "phone-verification", phone, policy.tokens);
+  return smsFactor.enrol.begin(ctx, user, policy, { phone });
 }
 
 /** Confirms the new 2FA phone with the code sent to it; the user is e-mailed about the change. */
@@ -111,18 +83,14 @@ export async function confirmMfaPhone(
   const gate = attemptGate(ctx, `sms-verify:${user.id}`, codeLockout(ctx, policy.tokens.smsCodeMaxAttempts));
   const reservation = await gate.reserve();
   if (reservation.kind === "refused") throw reservation.error;
-  const token = await ctx.store.tokens.consume(
-    smsCodeHash(user.id, "phone-verification", code),
-    "phone-verification",
-    ctx.clock.now(),
-  );
-  const phone = token?.data.phone;
-  if (!token || token.userId !== user.id || !phone) {
+  const patch = await smsFactor.enrol.complete(ctx, user, code);
+  const phone = patch?.mfaPhone;
+  if (!patch || !phone) {
     await gate.fail();
     throw new GatehouseError("INVALID_CODE", "The code is not correct, or has expired.");
   }
   await gate.succeed();
-  const result = await finishEnrollment(ctx, valid, "sms", { mfaPhone: phone });
+  const result = await finishEnrollment(ctx, valid, "sms", patch);
   await ctx.sendMail({ kind: "mfa-phone-changed", to: user.email, phoneLastDigits: phone.slice(-4) });
   return result;
 }
@@ -138,11 +106,16 @@ export async function sendSignInCode(
   const valid = await requireSession(ctx, sessionToken, ["mfa"]);
   const { user, policy } = valid;
   if (!user.mfaPhone) throw new GatehouseError("NOT_FOUND", "No 2FA phone is set for this account.");
-  // A locked account gets no code: sending one would only hand a guesser more targets.
-  const { state } = await ctx.store.attempts.get(loginAttemptKey(user.email));
+  // A locked account gets no code: sending one would only hand a guesser more targets (or cost SMS for
+  // codes that would be refused anyway).
+  const [{ state }, allowed] = await Promise.all([
+    ctx.store.attempts.get(loginAttemptKey(user.email)),
+    factorCounter(ctx, user.id, policy, "sms").check(),
+  ]);
   if (state.lockedUntil && ctx.clock.now() < state.lockedUntil)
     throw lockedError(state.lockedUntil, ctx.policy.lockout);
-  return sendCode(ctx, user, "sign-in", user.mfaPhone, policy.tokens);
+  if (allowed.kind === "refused") throw allowed.error;
+  return smsFactor.challenge(ctx, user, policy);
 }
 
 /** Shows the personal recovery code after the password is confirmed ("Show Recovery Code"). */
@@ -156,7 +129,7 @@ export async function revealRecoveryCode(
   if (!user.recoveryCodeSealed)
     throw new GatehouseError("NOT_FOUND", "There is no recovery code: enable MFA first.");
   await confirmPassword(ctx, user, password);
-  const code = ctx.box.openString(user.recoveryCodeSealed, `recovery:${user.id}`);
+  const code = openRecoveryCode(ctx, user) ?? "";
   await auditLogin(ctx, user, "recovery-code.viewed", {});
   return { code };
 }
@@ -187,20 +160,14 @@ export async function confirmPassword(
 async function finishEnrollment(
   ctx: ServiceContext,
   valid: ValidSession,
-  method: "totp" | "sms",
+  method: SecondFactorKind,
   patch: UserPatch,
 ): Promise<EnrollmentResult> {
   const { user, organization, policy } = valid;
   const now = ctx.clock.now();
-  let backupCodes: string[] | null = null;
-  const recovery: { recoveryCodeSealed?: string; backupCodeHashes?: string[] } = {};
-  if (policy.mfa.recovery === "single-code" && !user.recoveryCodeSealed) {
-    recovery.recoveryCodeSealed = ctx.box.seal(generateRecoveryCode(), `recovery:${user.id}`);
-  } else if (policy.mfa.recovery === "backup-codes" && user.backupCodeHashes.length === 0) {
-    backupCodes = Array.from({ length: policy.mfa.backupCodeCount }, () => generateRecoveryCode());
-    recovery.backupCodeHashes = backupCodes.map((c) => hashToken(`backup:${normalizeRecoveryCode(c)}`));
-  }
-  const updated = await ctx.store.users.update(user.id, { ...patch, ...recovery, updatedAt: now });
+  // The first authenticator brings the way back in: a recovery code, or backup codes shown once.
+  const recovery = issueRecovery(ctx, user, policy);
+  const updated = await ctx.store.users.update(user.id, { ...patch, ...recovery.patch, updatedAt: now });
   if (!updated) throw new GatehouseError("NOT_FOUND", "No such user.");
   await auditLogin(ctx, updated, "mfa.enrolled", { method });
   if (method === "totp") await ctx.sendMail({ kind: "mfa-enabled", to: updated.email, method });
@@ -218,35 +185,7 @@ async function finishEnrollment(
     secondFactorVerified,
     replaces: valid.session,
   });
-  return { ...session, user: toUser(updated), factors: enrolledFactors(updated), backupCodes };
-}
-
-async function sendCode(
-  ctx: ServiceContext,
-  user: UserRecord,
-  purpose: "sign-in" | "phone-verification",
-  phone: string,
-  tokens: ServiceContext["policy"]["tokens"],
-): Promise<{ expiresAt: Date }> {
-  const kind = purpose === "sign-in" ? "sms-code" : "phone-verification";
-  const now = ctx.clock.now();
-  await throttleMessages(ctx, `sms:${phone}`, tokens);
-  const code = generateNumericCode(6);
-  const expiresAt = tokenExpiresAt("sms-code", tokens, now);
-  // The expiring secret is written first: if the send fails it simply expires unused.
-  await ctx.store.tokens.deleteByUser(user.id, kind);
-  await ctx.store.tokens.create({
-    hash: smsCodeHash(user.id, purpose, code),
-    kind,
-    userId: user.id,
-    organizationId: user.organizationId,
-    createdAt: now,
-    expiresAt,
-    data: purpose === "phone-verification" ? { phone } : {},
-  });
-  const sent = await ctx.sendSms({ kind: "sms-code", to: phone, code, purpose, expiresAt });
-  if (!sent) throw new GatehouseError("DELIVERY_FAILED", "The code could not be sent: try again.");
-  return { expiresAt };
+  return { ...toLoginResult(session, updated, policy), backupCodes: recovery.shown };
 }
 
 function codeLockout(ctx: ServiceContext, maxAttempts: number): LockoutPolicy {

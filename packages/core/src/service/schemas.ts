@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Issue, ValidationError } from "../errors.js";
+import { secondFactorMethods } from "./factors/index.js";
 
 // The input schemas of every public service method, exported so a binding (the Express routes) validates
 // with the very same rules. Bounds everywhere: nothing unbounded reaches a hash function or a store.
@@ -63,7 +64,7 @@ export const schemas = {
     })
     .strict(),
   login: z.object({ email: z.string().max(320), password }).strict(),
-  secondFactor: z.object({ method: z.enum(["totp", "sms", "recovery"]), code }).strict(),
+  secondFactor: z.object({ method: z.enum(secondFactorMethods), code }).strict(),
   password: z.object({ password }).strict(),
   changePassword: z.object({ currentPassword: password.optional(), newPassword: password }).strict(),
   tokenAndPassword: z.object({ token: z.string().min(1).max(200), password }).strict(),

@@ -70,6 +70,17 @@ export interface UserRepository {
    * `false` when the user has no TOTP factor (enrolment stores the first step with the factor itself).
    */
   advanceTotpStep(id: string, step: number): Promise<boolean>;
+  /**
+   * Replaces the sealed recovery code with `nextSealed`, only if the stored one is still `expectedSealed`.
+   * MUST be atomic (a compare-and-set, e.g. a conditional UPDATE): of concurrent callers with the same
+   * `expectedSealed`, exactly one gets `true`, so one recovery code signs in once. `false` for an unknown user.
+   */
+  rotateRecoveryCode(id: string, expectedSealed: string, nextSealed: string): Promise<boolean>;
+  /**
+   * Removes one backup-code hash from the user's unused codes, only if it is still there.
+   * MUST be atomic: of concurrent callers with the same hash, exactly one gets `true`; the other codes stay.
+   */
+  spendBackupCode(id: string, hash: string): Promise<boolean>;
   /** Deletes the user; returns whether it existed. Their sessions and tokens are the service's to end. */
   delete(id: string): Promise<boolean>;
   /** Users of one organization ordered by e-mail, keyset-paginated. */

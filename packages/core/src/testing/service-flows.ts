@@ -4,6 +4,7 @@ import { describeAuditAndSettingsFlows } from "./flows/audit-and-settings.js";
 import { describeCoreFlows } from "./flows/core.js";
 import { describeEmailChangeFlows } from "./flows/email-change.js";
 import { describeNameFlows } from "./flows/names.js";
+import { describeSecondFactorFlows } from "./flows/second-factors.js";
 
 /**
  * The service's flows end to end on a store: what the conformance suite cannot see (invitation batches,
@@ -16,5 +17,6 @@ export function describeServiceFlows(store: () => Store): void {
     describeEmailChangeFlows(store);
     describeAuditAndSettingsFlows(store);
     describeNameFlows(store);
+    describeSecondFactorFlows(store);
   });
 }

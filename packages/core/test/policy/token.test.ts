@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
   checkTokenExpiry,
-  decideCodeAttempt,
   presets,
   tokenExpiresAt,
   tokenKinds,
@@ -39,20 +38,6 @@ describe("token expiry", () => {
   test("every kind has a lifetime", () => {
     for (const kind of tokenKinds)
       expect(tokenExpiresAt(kind, team, at(0)).getTime()).toBeGreaterThan(at(0).getTime());
-  });
-});
-
-describe("decideCodeAttempt", () => {
-  test("codes are checked until the user's wrong attempts reach the limit", () => {
-    expect(decideCodeAttempt({ attempts: 0 }, team)).toEqual({ kind: "check" });
-    expect(decideCodeAttempt({ attempts: 4 }, team)).toEqual({ kind: "check" });
-    expect(decideCodeAttempt({ attempts: 5 }, team)).toEqual({ kind: "refuse", reason: "too-many-attempts" });
-  });
-
-  test("sending a new code does not reset the count: the count belongs to the user, not the code", () => {
-    // The counter is an input kept per user; a resend issues a new code but passes the same counter.
-    const afterResend = { attempts: 5 };
-    expect(decideCodeAttempt(afterResend, team).kind).toBe("refuse");
   });
 });
 

@@ -1,7 +1,6 @@
-import { GatehouseError, listPermissions, parseInput, schemas } from "@gatehousejs/core";
+import { factorsOf, GatehouseError, listPermissions, parseInput, schemas } from "@gatehousejs/core";
 import type { Router } from "express";
 import { endSessionCookie, sessionTokenOf } from "../state.js";
-import { factorsOf } from "../views.js";
 import { handle, type RouteContext, sendSession, tokenOf } from "./handler.js";
 
 /**
@@ -65,13 +64,25 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
       if (auth.user === null) {
         throw new GatehouseError("UNAUTHENTICATED", "Sign in first: the session is missing or has expired.");
       }
+      const { stage, session } = auth;
+      if (stage !== "authenticated") {
+        // A pending stage answers as the sign-in step did: the stage, and the factors the next step offers.
+        const factors =
+          stage === "mfa"
+            ? factorsOf(auth.user)
+            : stage === "mfa-enrollment"
+              ? gatehouse.context.policyOf(auth.organization).mfa.factors
+              : [];
+        res.status(200).json({ stage, expiresAt: session.expiresAt, factors, permissions: [] });
+        return;
+      }
       res.status(200).json({
-        stage: auth.stage,
-        expiresAt: auth.session.expiresAt,
+        stage,
+        expiresAt: session.expiresAt,
         user: auth.user,
         factors: factorsOf(auth.user),
         organization: { id: auth.organization.id, name: auth.organization.name },
-        permissions: auth.stage === "authenticated" ? listPermissions(auth.grants) : [],
+        permissions: listPermissions(auth.grants),
       });
     }),
   );

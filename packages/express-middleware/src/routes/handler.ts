@@ -1,4 +1,4 @@
-import { type Actor, type Gatehouse, GatehouseError, type LoginResult, type User } from "@gatehousejs/core";
+import { type Actor, type Gatehouse, GatehouseError, type LoginResult } from "@gatehousejs/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { issueSessionCookie, sessionTokenOf } from "../state.js";
 
@@ -33,14 +33,11 @@ export function memberOf(req: Request): { actor: Actor; organizationId: string; 
   return { actor: { kind: "member", userId: user.id }, organizationId: user.organizationId, userId: user.id };
 }
 
-/** What a sign-in step answers: the session's stage and deadline, the user and their factors. */
-export interface SessionBody {
-  readonly stage: LoginResult["stage"];
-  readonly expiresAt: Date;
-  readonly user: User;
-  readonly factors: LoginResult["factors"];
-  readonly token?: string;
-}
+/**
+ * What a sign-in step answers: the session's stage and deadline and what the next step needs; the user only
+ * once signed in (a pending stage shows nothing about the person).
+ */
+export type SessionBody = Omit<LoginResult, "token"> & { readonly token?: string };
 
 /** Hands the new session's token to the browser in the cookie and answers the rest. */
 export function sendSession(
@@ -51,13 +48,8 @@ export function sendSession(
   extra: Record<string, unknown> = {},
 ): void {
   issueSessionCookie(req, res, result);
-  const body: SessionBody = {
-    stage: result.stage,
-    expiresAt: result.expiresAt,
-    user: result.user,
-    factors: result.factors,
-    ...(context.exposeToken && { token: result.token }),
-  };
+  const { token, ...rest } = result;
+  const body: SessionBody = { ...rest, ...(context.exposeToken && { token }) };
   res.status(200).json({ ...body, ...extra });
 }
 

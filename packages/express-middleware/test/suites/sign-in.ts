@@ -280,7 +280,11 @@ export function describeSignInRoutes(store: StoreSource): void {
       const pending = b.cookies.get(COOKIE);
       const done = await b.post("/auth/mfa/totp/confirm", { code: generateTotpCode(secret, h.clock.now()) });
       expect(done.status).toBe(200);
-      expect(done.body).toMatchObject({ stage: "authenticated", factors: ["totp"], backupCodes: null });
+      expect(done.body).toMatchObject({
+        stage: "authenticated",
+        factors: ["totp", "recovery"],
+        backupCodes: null,
+      });
       expect(b.cookies.get(COOKIE)).not.toBe(pending);
       expect((await b.get("/api/users-page")).status).toBe(200);
       expect(h.mailer.lastTo(admin.email, "mfa-enabled")).not.toBeNull();
@@ -296,7 +300,20 @@ export function describeSignInRoutes(store: StoreSource): void {
       h.clock.advance(MINUTE);
       const c = h.browser();
       const login = await c.post("/auth/login", { email: admin.email, password: admin.password });
-      expect(login.body).toMatchObject({ stage: "mfa", factors: ["totp", "recovery"] });
+      // Before the second factor nothing about the person is shown: no name, phone, roles or phone digits.
+      expect(login.body).toEqual({
+        stage: "mfa",
+        expiresAt: expect.any(String),
+        factors: ["totp", "recovery"],
+      });
+      const session = await c.get("/auth/session");
+      expect(session.status).toBe(200);
+      expect(session.body).toEqual({
+        stage: "mfa",
+        expiresAt: expect.any(String),
+        factors: ["totp", "recovery"],
+        permissions: [],
+      });
       expect((await c.get("/api/me")).status).toBe(401);
       expect((await c.post("/auth/mfa/recovery-code", { password: admin.password })).status).toBe(401);
       const malformed = await c.post("/auth/login/second-factor", { method: "carrier-pigeon", code: "1" });
@@ -380,7 +397,12 @@ export function describeSignInRoutes(store: StoreSource): void {
       h.clock.advance(MINUTE);
       const c = h.browser();
       const again = await c.post("/auth/login", { email, password });
-      expect(again.body).toMatchObject({ stage: "mfa", factors: expect.arrayContaining(["sms"]) });
+      expect(again.body).toEqual({
+        stage: "mfa",
+        expiresAt: expect.any(String),
+        factors: ["sms", "recovery"],
+      });
+      expect(JSON.stringify((await c.get("/auth/session")).body)).not.toContain("0001");
       const code = await c.post("/auth/login/sms-code");
       expect(code.status).toBe(202);
       const done = await c.post("/auth/login/second-factor", {

@@ -114,6 +114,23 @@ export function createMemoryUsers(table: Table<UserRecord>, guard: () => void): 
       return true;
     },
 
+    async rotateRecoveryCode(id: string, expectedSealed: string, nextSealed: string): Promise<boolean> {
+      guard();
+      // As with the TOTP step: the compare and the write run in one synchronous stretch.
+      const user = table.get(id);
+      if (user?.recoveryCodeSealed !== expectedSealed) return false;
+      table.set(id, { ...user, recoveryCodeSealed: nextSealed });
+      return true;
+    },
+
+    async spendBackupCode(id: string, hash: string): Promise<boolean> {
+      guard();
+      const user = table.get(id);
+      if (!user?.backupCodeHashes.includes(hash)) return false;
+      table.set(id, { ...user, backupCodeHashes: user.backupCodeHashes.filter((h) => h !== hash) });
+      return true;
+    },
+
     async delete(id: string): Promise<boolean> {
       guard();
       return table.delete(id);

@@ -330,6 +330,50 @@ export function describeUsers(ctx: SuiteContext): void {
       expect(results.filter(Boolean)).toHaveLength(1);
       expect((await users().findById(user.id))?.totp?.lastUsedStep).toBe(42);
     });
+
+    it("rotateRecoveryCode replaces the code only while the expected one is stored", async () => {
+      const [user] = await ctx.createUsers(await newOrganizationId(), [{ recoveryCodeSealed: "v1:k:first" }]);
+      const id = (user as UserRecord).id;
+      expect(await users().rotateRecoveryCode(id, "v1:k:other", "v1:k:second")).toBe(false);
+      expect((await users().findById(id))?.recoveryCodeSealed).toBe("v1:k:first");
+      expect(await users().rotateRecoveryCode(id, "v1:k:first", "v1:k:second")).toBe(true);
+      expect(await users().rotateRecoveryCode(id, "v1:k:first", "v1:k:third")).toBe(false);
+      expect(await users().findById(id)).toEqual({ ...user, recoveryCodeSealed: "v1:k:second" });
+      expect(await users().rotateRecoveryCode(generateId("usr"), "v1:k:first", "v1:k:x")).toBe(false);
+    });
+
+    it(`of ${RACERS} concurrent rotateRecoveryCode calls with the same expected code, exactly one succeeds`, async () => {
+      const [user] = await ctx.createUsers(await newOrganizationId(), [{ recoveryCodeSealed: "v1:k:used" }]);
+      const id = (user as UserRecord).id;
+      const results = await Promise.all(
+        Array.from({ length: RACERS }, (_, i) =>
+          users().rotateRecoveryCode(id, "v1:k:used", `v1:k:next-${i}`),
+        ),
+      );
+      const winner = results.indexOf(true);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await users().findById(id))?.recoveryCodeSealed).toBe(`v1:k:next-${winner}`);
+    });
+
+    it("spendBackupCode removes that one code once, keeps the others, and is false for an unknown code", async () => {
+      const [a, b, c] = ["a1".repeat(32), "b2".repeat(32), "c3".repeat(32)];
+      const [user] = await ctx.createUsers(await newOrganizationId(), [{ backupCodeHashes: [a, b, c] }]);
+      const id = (user as UserRecord).id;
+      expect(await users().spendBackupCode(id, b)).toBe(true);
+      expect(await users().spendBackupCode(id, b)).toBe(false);
+      expect(await users().spendBackupCode(id, "d4".repeat(32))).toBe(false);
+      expect((await users().findById(id))?.backupCodeHashes).toEqual([a, c]);
+      expect(await users().spendBackupCode(generateId("usr"), a)).toBe(false);
+    });
+
+    it(`of ${RACERS} concurrent spendBackupCode calls with the same code, exactly one succeeds`, async () => {
+      const [a, b] = ["e5".repeat(32), "f6".repeat(32)];
+      const [user] = await ctx.createUsers(await newOrganizationId(), [{ backupCodeHashes: [a, b] }]);
+      const id = (user as UserRecord).id;
+      const results = await Promise.all(Array.from({ length: RACERS }, () => users().spendBackupCode(id, a)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await users().findById(id))?.backupCodeHashes).toEqual([b]);
+    });
   });
 }
 
