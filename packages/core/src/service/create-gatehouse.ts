@@ -133,6 +133,19 @@ export interface Gatehouse {
     actor: Actor,
     input: { organizationId: string; userId?: string; cursor?: string | null; limit?: number },
   ): Promise<Page<AuditRecord>>;
+
+  /**
+   * Resolves once the work that calls leave to run after answering has finished: what would make an answer
+   * slower for a registered address ("forgot password"'s lookup, link and mail; the audit entry of a wrong
+   * password). Await it in tests before reading an outbox, and at shutdown before closing the store.
+   * @example
+   * process.on("SIGTERM", async () => {
+   *   server.close();
+   *   await gatehouse.flush(); // the last reset mails and audit entries
+   *   await pool.end();
+   * });
+   */
+  flush(): Promise<void>;
 }
 
 /**
@@ -184,5 +197,6 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     updateRole: (actor, orgId, roleId, input) => updateRole(ctx, actor, orgId, roleId, input),
     deleteRole: (actor, orgId, roleId) => deleteRole(ctx, actor, orgId, roleId),
     listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
+    flush: () => ctx.flush(),
   };
 }

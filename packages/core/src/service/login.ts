@@ -12,6 +12,7 @@ import { nextLoginStage } from "../policy/mfa.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
+import { auditLoginLater } from "./login-audit.js";
 import { parseInput, schemas } from "./schemas.js";
 import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
 import { enrolledFactors, toUser, type User } from "./views.js";
@@ -53,7 +54,7 @@ export async function login(
   }
   const user = found.value;
   if (reservation.kind === "refused") {
-    if (user) await auditLogin(ctx, user, "login.refused", { reason: reservation.error.code });
+    if (user) await auditLoginLater(ctx, user, ["login.refused", { reason: reservation.error.code }]);
     throw reservation.error;
   }
 
@@ -70,12 +71,14 @@ export async function login(
   }
   // An organization that signs in through SSO has no password to accept, whatever the hash says.
   if (!verified || !user || organization?.settings.authMode !== "password") {
-    const [lockedUntil] = await Promise.all([
-      gate.fail(),
-      user ? auditLogin(ctx, user, "login.failed", { factor: "password" }) : undefined,
-    ]);
-    if (user && lockedUntil) {
-      await auditLogin(ctx, user, "account.locked", { lockedUntil: lockedUntil.toISOString() });
+    const lockedUntil = await gate.fail();
+    if (user) {
+      await auditLoginLater(
+        ctx,
+        user,
+        ["login.failed", { factor: "password" }],
+        ...(lockedUntil ? [["account.locked", { lockedUntil: lockedUntil.toISOString() }] as const] : []),
+      );
     }
     throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
   }

@@ -1,12 +1,54 @@
 import { z } from "zod";
 import { type Issue, ValidationError } from "../errors.js";
+import { normalizeEmail } from "../policy/invitation.js";
 
 // The input schemas of every public service method, exported so a binding (the Express routes) validates
 // with the very same rules. Bounds everywhere: nothing unbounded reaches a hash function or a store.
 
-const id = z.string().min(1).max(100);
+// C0 and C1 control characters and DEL (PostgreSQL refuses NUL in text; the others corrupt logs, mails and
+// terminals), unpaired surrogates (a driver silently rewrites them), and the bidirectional overrides and
+// isolates that make a name read differently in an e-mail than it is stored ("Trojan Source").
+const controlCharacters = /\p{Cc}|\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u;
+/** The same, but tabs and line breaks are allowed: a pasted list of addresses, a description. */
+const controlCharactersBesideLines = /(?![\t\n\r])\p{Cc}|\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * Adds the rule of every free-text field to a string schema: no control characters (see above), refused as
+ * VALIDATION with the reason `control-character` before anything reaches a store.
+ * @example const givenName = safeText(z.string().trim().max(100));
+ */
+export function safeText(
+  schema: z.ZodString = z.string(),
+  options: { multiline?: boolean } = {},
+): z.ZodString {
+  const forbidden = options.multiline ? controlCharactersBesideLines : controlCharacters;
+  return schema.refine((value) => !forbidden.test(value), {
+    message: "Remove the control characters.",
+    params: { reason: "control-character" },
+    abort: true,
+  });
+}
+
+const emailFormat = z.email();
+
+/**
+ * An e-mail address as typed at sign-in or "forgot password": free text of at most 320 characters that, once
+ * normalised, is at most 254 characters and a valid address (the rule invitations apply), else VALIDATION
+ * `invalid-email`. Junk never reaches the store or creates an attempt record.
+ */
+export function emailAddress(): z.ZodString {
+  return safeText(z.string().max(320)).refine(
+    (value) => {
+      const address = normalizeEmail(value);
+      return address.length <= 254 && emailFormat.safeParse(address).success;
+    },
+    { message: "Enter a valid e-mail address.", params: { reason: "invalid-email" } },
+  );
+}
+
+const id = safeText(z.string().min(1).max(100));
 const password = z.string().min(1).max(1024);
-const name = z.string().trim().min(1).max(200);
+const name = safeText(z.string().trim().min(1).max(200));
 /** A phone number in E.164 form, e.g. `+14155550123`. */
 const phone = z
   .string()
@@ -14,10 +56,13 @@ const phone = z
   .regex(/^\+[1-9]\d{6,14}$/, "Use the international format, e.g. +14155550123.");
 const roleIds = z.array(id).max(100);
 const code = z.string().trim().min(4).max(64);
-const cursor = z.string().max(500).nullish();
+const cursor = safeText(z.string().max(500)).nullish();
 const limit = z.number().int().min(1).max(200).optional();
+const description = safeText(z.string().trim().max(1000), { multiline: true });
 const permissions = z
-  .array(z.object({ page: z.string().min(1).max(200), action: z.string().min(1).max(100) }))
+  .array(
+    z.object({ page: safeText(z.string().min(1).max(200)), action: safeText(z.string().min(1).max(100)) }),
+  )
   .max(2000);
 
 /** The zod schemas of the service's inputs. */
@@ -34,42 +79,51 @@ export const schemas = {
     authMode: z.enum(["password", "sso"]).optional(),
     provisioning: z.enum(["invite", "external", "members-only"]).optional(),
   }),
-  inviteUsers: z.object({ organizationId: id, emails: z.string().max(100_000), roles: roleIds.min(1) }),
+  inviteUsers: z.object({
+    organizationId: id,
+    emails: safeText(z.string().max(100_000), { multiline: true }),
+    roles: roleIds.min(1),
+  }),
   addUser: z.object({
     organizationId: id,
-    email: z.string().max(320),
+    email: safeText(z.string().max(320)),
     name,
     phone: phone.nullish(),
     roles: roleIds.optional(),
   }),
-  login: z.object({ email: z.string().max(320), password }),
+  login: z.object({ email: emailAddress(), password }),
   secondFactor: z.object({ method: z.enum(["totp", "sms", "recovery"]), code }),
   password: z.object({ password }),
   changePassword: z.object({ currentPassword: password.optional(), newPassword: password }),
   tokenAndPassword: z.object({ token: z.string().min(1).max(200), password }),
-  email: z.object({ email: z.string().max(320) }),
+  email: z.object({ email: emailAddress() }),
   code: z.object({ code }),
   totpEnrollment: z.object({ password: password.optional() }),
   mfaPhone: z.object({ password, phone }),
-  listUsers: z.object({ organizationId: id, search: z.string().trim().max(320).optional(), cursor, limit }),
+  listUsers: z.object({
+    organizationId: id,
+    search: safeText(z.string().trim().max(320)).optional(),
+    cursor,
+    limit,
+  }),
   updateUser: z
     .object({
       name: name.optional(),
       phone: phone.nullable().optional(),
-      email: z.string().max(320).optional(),
+      email: safeText(z.string().max(320)).optional(),
       roles: roleIds.min(1).optional(),
     })
     .strict(),
   createRole: z.object({
     organizationId: id,
     name,
-    description: z.string().trim().max(1000).optional(),
+    description: description.optional(),
     permissions,
   }),
   updateRole: z
     .object({
       name: name.optional(),
-      description: z.string().trim().max(1000).optional(),
+      description: description.optional(),
       permissions: permissions.optional(),
     })
     .strict(),
@@ -86,7 +140,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (result.success) return result.data;
   const issues: Issue[] = result.error.issues.map((issue) => ({
     path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-    reason: issue.code,
+    // Our own rules name their reason (`control-character`, `invalid-email`); zod's are named by its code.
+    reason:
+      issue.code === "custom" && typeof issue.params?.reason === "string" ? issue.params.reason : issue.code,
     message: issue.message,
   }));
   throw new ValidationError(

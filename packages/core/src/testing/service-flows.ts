@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { Store } from "../store/store.js";
 import { describeCoreFlows } from "./flows/core.js";
+import { describeSendingFlows } from "./flows/sending.js";
 
 /**
  * The service's flows end to end on a store: what the conformance suite cannot see (invitation batches,
@@ -10,5 +11,6 @@ import { describeCoreFlows } from "./flows/core.js";
 export function describeServiceFlows(store: () => Store): void {
   describe("service flows", () => {
     describeCoreFlows(store);
+    describeSendingFlows(store);
   });
 }
