@@ -1,4 +1,5 @@
 import { hashToken } from "../crypto/tokens.js";
+import { GatehouseError, type Issue } from "../errors.js";
 import type { AuditRecord, OrganizationRecord, OrganizationSettings, Page } from "../store/records.js";
 import type { Actor } from "./actor.js";
 import { listAuditLog } from "./audit-log.js";
@@ -149,7 +150,8 @@ export interface Gatehouse {
 }
 
 /**
- * Creates the service. Throws a `CONFIGURATION` error at once on a bad policy or key ring.
+ * Creates the service. Throws a `CONFIGURATION` error at once on a bad policy or key ring, or when a flow's
+ * permission (`options.permissions`, by default the Platform Management pages) is missing from the matrix.
  * @example
  * const gatehouse = createGatehouse({
  *   store: createMemoryStore(),
@@ -160,6 +162,7 @@ export interface Gatehouse {
  */
 export function createGatehouse(options: GatehouseOptions): Gatehouse {
   const ctx = createContext(options);
+  assertFlowPermissionsInMatrix(ctx);
   return {
     context: ctx,
     createOrganization: (actor, input) => createOrganization(ctx, actor, input),
@@ -199,4 +202,25 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
     flush: () => ctx.flush(),
   };
+}
+
+/**
+ * A flow permission the matrix lacks would make every member FORBIDDEN for that flow, silently; the
+ * middleware's guards throw CONFIGURATION for the same mistake, and so does the service, naming every pair.
+ */
+function assertFlowPermissionsInMatrix(ctx: ServiceContext): void {
+  const issues: Issue[] = Object.entries(ctx.permissions)
+    .filter(([, [page, action]]) => ctx.matrix.findPermission(page, action) === null)
+    .map(([flow, [page, action]]) => ({
+      path: ["permissions", flow],
+      reason: "not-in-matrix",
+      message: `${flow}: the matrix has no action "${action}" on page "${page}".`,
+    }));
+  if (issues.length === 0) return;
+  const pairs = issues.map((issue) => issue.message).join(" ");
+  throw new GatehouseError(
+    "CONFIGURATION",
+    `The permissions of ${issues.length} flow(s) are missing from the matrix: ${pairs} Add them to the matrix, or pass \`permissions\` naming pairs it has.`,
+    { issues },
+  );
 }
