@@ -13,7 +13,7 @@ import type { UserPatch, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
 import { auditLogin, type LoginResult, smsCodeHash } from "./login.js";
-import { throttleMessages } from "./rate-limits.js";
+import { throttleSms } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { issueSession, requireSession, type ValidSession } from "./sessions.js";
 import { enrolledFactors, toUser } from "./views.js";
@@ -230,7 +230,7 @@ async function sendCode(
 ): Promise<{ expiresAt: Date }> {
   const kind = purpose === "sign-in" ? "sms-code" : "phone-verification";
   const now = ctx.clock.now();
-  await throttleMessages(ctx, `sms:${phone}`, tokens);
+  await throttleSms(ctx, user, phone, tokens);
   const code = generateNumericCode(6);
   const expiresAt = tokenExpiresAt("sms-code", tokens, now);
   // The expiring secret is written first: if the send fails it simply expires unused.

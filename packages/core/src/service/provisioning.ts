@@ -8,7 +8,14 @@ import { tokenExpiresAt } from "../policy/token.js";
 import type { OrganizationRecord, TokenRecord, UserRecord } from "../store/records.js";
 import { type Actor, assertNoEscalation, type ResolvedActor, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
-import { assertMayProvision, compileRoleIds, findOrganizationFor, findUserFor } from "./guards.js";
+import {
+  assertMayProvision,
+  assertNotSuperior,
+  compileRoleIds,
+  findOrganizationFor,
+  findUserFor,
+} from "./guards.js";
+import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
 
@@ -141,14 +148,20 @@ async function provision(
   return { users: records.map(toUser), deliveries };
 }
 
-/** Sends a new invitation (a new temporary password or link; the old one stops working) to a user who has not signed in yet. */
+/**
+ * Sends a new invitation (a new temporary password or link; the old one stops working) to a user who has not
+ * signed in yet. Throttled per recipient like every message carrying a secret, and refused for a user who
+ * holds permissions the actor does not (as every other edit of a user is).
+ */
 export async function resendInvitation(ctx: ServiceContext, actor: Actor, userId: string): Promise<Delivery> {
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const user = await findUserFor(ctx.store, resolved, userId);
+  const user = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
   const organization = await findOrganizationFor(ctx, resolved, user.organizationId);
   assertMayProvision(ctx, resolved, organization);
+  await assertNotSuperior(ctx, ctx.store, resolved, user);
   if (user.status !== "invited") throw new GatehouseError("CONFLICT", "This user has already signed in.");
   const policy = ctx.policyOf(organization);
+  await throttleMessages(ctx, `invitation:${user.id}`, policy.tokens);
   const now = ctx.clock.now();
   let secret: string;
   if (policy.onboarding === "activation-link") {
