@@ -9,6 +9,7 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { runAnswerTimingBench } from "./answer-timing.mjs";
 import { runBruteForceBench } from "./brute-force.mjs";
 import { runBulkInviteBench } from "./bulk-invite.mjs";
 import { runLoginBench } from "./login.mjs";
@@ -21,6 +22,7 @@ const SECTIONS = [
   { title: "Bulk invite", run: runBulkInviteBench },
   { title: "Session validation", run: runSessionBench },
   { title: "Brute force", run: runBruteForceBench },
+  { title: "Answer timing", run: runAnswerTimingBench },
 ];
 
 const quick = process.argv.includes("--quick");

@@ -174,6 +174,7 @@ export {
 } from "./policy/index.js";
 export type { Actor } from "./service/actor.js";
 export { type AttemptGate, updateAttemptState } from "./service/attempts.js";
+export type { BackgroundTask } from "./service/background.js";
 export type { GatehouseOptions, LinkBuilders, ServiceContext } from "./service/context.js";
 export { createGatehouse, type Gatehouse } from "./service/create-gatehouse.js";
 export { factorAttemptKey } from "./service/factors/counter.js";

@@ -43,6 +43,8 @@ const enterprise: GatehousePolicy = {
     smsCodeMaxAttempts: 5, // not in the seed: as above
     messagesPerWindow: 5, // not in the seed: at most five reset links or codes per recipient an hour
     messageWindowMs: 60 * minute,
+    smsPerUserPerWindow: 10, // not in the seed: one account cannot pump SMS to many numbers
+    smsPerOrganizationPerWindow: 1000, // not in the seed: nor can many accounts of one organization
   },
   password: {
     minLength: 12, // not in the seed: 12 for administrators of a contact center (NIST: at least 8)
@@ -91,6 +93,8 @@ const team: GatehousePolicy = {
     smsCodeMaxAttempts: 5, // not in the seed: bounds guessing a 6-digit code
     messagesPerWindow: 5, // not in the seed: bounds SMS cost; five codes or links per recipient an hour
     messageWindowMs: 60 * minute,
+    smsPerUserPerWindow: 10, // not in the seed: one account cannot pump SMS to many numbers
+    smsPerOrganizationPerWindow: 1000, // not in the seed: nor can many accounts of one organization
   },
   password: {
     minLength: 8, // not in the seed: NIST SP 800-63B's minimum

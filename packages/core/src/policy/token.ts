@@ -35,8 +35,15 @@ export interface TokenPolicy {
    * before further requests are refused: bounds SMS cost and mailbox flooding.
    */
   messagesPerWindow: number;
-  /** The window of `messagesPerWindow`. */
+  /** The window of `messagesPerWindow`, `smsPerUserPerWindow` and `smsPerOrganizationPerWindow`. */
   messageWindowMs: number;
+  /**
+   * SMS codes one user may have sent within `messageWindowMs`, whatever the numbers: a per-number limit alone
+   * lets one account send to as many numbers as it likes (SMS pumping, toll fraud).
+   */
+  smsPerUserPerWindow: number;
+  /** SMS codes the users of one organization may have sent together within `messageWindowMs`. */
+  smsPerOrganizationPerWindow: number;
 }
 
 /** When a token of `kind` issued at `issuedAt` stops working. */
@@ -60,6 +67,8 @@ export function tokenPolicyIssues(policy: TokenPolicy): Issue[] {
   checkInteger(issues, ["smsCodeMaxAttempts"], policy.smsCodeMaxAttempts, 1);
   checkInteger(issues, ["messagesPerWindow"], policy.messagesPerWindow, 1);
   checkDuration(issues, ["messageWindowMs"], policy.messageWindowMs);
+  checkInteger(issues, ["smsPerUserPerWindow"], policy.smsPerUserPerWindow, 1);
+  checkInteger(issues, ["smsPerOrganizationPerWindow"], policy.smsPerOrganizationPerWindow, 1);
   return issues;
 }
 

@@ -13,6 +13,7 @@ import { presets, validatePolicy } from "../policy/presets.js";
 import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter.js";
 import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import type { DurableRepositories, Store } from "../store/store.js";
+import { type BackgroundTask, createBackgroundQueue } from "./background.js";
 import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
 import { createPrincipalCache, invalidatingStore, type PrincipalCache } from "./principal-cache.js";
 
@@ -51,8 +52,9 @@ export interface GatehouseOptions {
   /** The base URL of the host app (links are `${baseUrl}/activate?token=…`), or one builder per link. */
   links?: string | LinkBuilders;
   /**
-   * Throttles messages carrying secrets (SMS codes, reset links) per recipient, by the token policy's
-   * `messagesPerWindow`. Pass a shared one (`createRedisRateLimiter`) when several app instances run.
+   * Throttles messages carrying secrets (SMS codes, reset links, invitations) per recipient, by the token
+   * policy's `messagesPerWindow`, and SMS per user and per organization (`smsPerUserPerWindow`,
+   * `smsPerOrganizationPerWindow`). Pass a shared one (`createRedisRateLimiter`) when several app instances run.
    * @default createMemoryRateLimiter()
    */
   rateLimiter?: RateLimiter;
@@ -72,6 +74,13 @@ export interface GatehouseOptions {
   attemptRetentionMs?: number;
   /** Told of every message that could not be delivered (the flows report it too). */
   onDeliveryError?: (error: unknown, message: MailMessage | SmsMessage) => void;
+  /**
+   * Told of every failure of work done after a call has answered (see `Gatehouse.flush`): a storage error
+   * behind "forgot password", an audit entry that could not be written (`task.audit` holds it, complete, so
+   * it can be kept elsewhere). Undeliverable messages go to `onDeliveryError` instead.
+   * @default logs with `console.error`
+   */
+  onBackgroundError?: (error: unknown, task: BackgroundTask) => void;
 }
 
 /** Everything a use case needs, resolved once by `createGatehouse`. */
@@ -95,6 +104,18 @@ export interface ServiceContext {
   sendSms(message: SmsMessage): Promise<boolean>;
   /** Appends audit entries, stamped with ids and the time. */
   audit(repos: DurableRepositories, entries: readonly AuditEntryInput[]): Promise<void>;
+  /**
+   * Queues work to run after the current call has answered (see `BackgroundQueue.defer`): what must not make
+   * an answer's time depend on whether an address is registered. A failure goes to `onBackgroundError`.
+   */
+  defer(name: string, task: () => Promise<unknown>): Promise<void>;
+  /**
+   * Stamps audit entries now and appends them after the call has answered, to `ctx.store` outside any
+   * transaction. Never lost silently: a failed write reaches `onBackgroundError` with the entries.
+   */
+  auditLater(entries: readonly AuditEntryInput[]): Promise<void>;
+  /** Resolves once every deferred task has finished. */
+  flush(): Promise<void>;
 }
 
 /** An audit entry before it is stamped. */
@@ -122,6 +143,23 @@ export function createContext(options: GatehouseOptions): ServiceContext {
   const templates = { ...defaultMailTemplates, ...options.templates } as MailTemplates;
   const clock = options.clock ?? systemClock;
   const report = options.onDeliveryError ?? (() => {});
+  const background = createBackgroundQueue(
+    options.onBackgroundError ??
+      ((error, task) => console.error(`Gatehouse: background task "${task.name}" failed`, error, task.audit)),
+  );
+  const stamp = (entries: readonly AuditEntryInput[]): AuditRecord[] => {
+    const at = clock.now();
+    return entries.map((entry) => ({
+      id: generateId("aud"),
+      organizationId: entry.organizationId,
+      at,
+      action: entry.action,
+      actor: entry.actor,
+      subjectUserId: entry.subjectUserId ?? null,
+      subjectEmail: entry.subjectEmail ?? null,
+      details: entry.details ?? {},
+    }));
+  };
 
   const principals = createPrincipalCache(options.principalCacheMs ?? 0);
   const context: ServiceContext = {
@@ -171,19 +209,16 @@ export function createContext(options: GatehouseOptions): ServiceContext {
       }
     },
     async audit(repos, entries) {
-      const at = clock.now();
-      const records: AuditRecord[] = entries.map((entry) => ({
-        id: generateId("aud"),
-        organizationId: entry.organizationId,
-        at,
-        action: entry.action,
-        actor: entry.actor,
-        subjectUserId: entry.subjectUserId ?? null,
-        subjectEmail: entry.subjectEmail ?? null,
-        details: entry.details ?? {},
-      }));
+      const records = stamp(entries);
       if (records.length > 0) await repos.audit.append(records);
     },
+    defer: (name, task) => background.defer({ name }, task),
+    async auditLater(entries) {
+      const records = stamp(entries);
+      if (records.length === 0) return;
+      await background.defer({ name: "audit", audit: records }, () => context.store.audit.append(records));
+    },
+    flush: () => background.flush(),
   };
   return context;
 }

@@ -1,4 +1,5 @@
 import { hashToken } from "../crypto/tokens.js";
+import { GatehouseError, type Issue } from "../errors.js";
 import type { AuditRecord, OrganizationRecord, OrganizationSettings, Page } from "../store/records.js";
 import type { Actor } from "./actor.js";
 import { listAuditLog } from "./audit-log.js";
@@ -139,10 +140,24 @@ export interface Gatehouse {
     actor: Actor,
     input: { organizationId: string; userId?: string; cursor?: string | null; limit?: number },
   ): Promise<Page<AuditRecord>>;
+
+  /**
+   * Resolves once the work that calls leave to run after answering has finished: what would make an answer
+   * slower for a registered address ("forgot password"'s lookup, link and mail; the audit entry of a wrong
+   * password). Await it in tests before reading an outbox, and at shutdown before closing the store.
+   * @example
+   * process.on("SIGTERM", async () => {
+   *   server.close();
+   *   await gatehouse.flush(); // the last reset mails and audit entries
+   *   await pool.end();
+   * });
+   */
+  flush(): Promise<void>;
 }
 
 /**
- * Creates the service. Throws a `CONFIGURATION` error at once on a bad policy or key ring.
+ * Creates the service. Throws a `CONFIGURATION` error at once on a bad policy or key ring, or when a flow's
+ * permission (`options.permissions`, by default the Platform Management pages) is missing from the matrix.
  * @example
  * const gatehouse = createGatehouse({
  *   store: createMemoryStore(),
@@ -153,6 +168,7 @@ export interface Gatehouse {
  */
 export function createGatehouse(options: GatehouseOptions): Gatehouse {
   const ctx = createContext(options);
+  assertFlowPermissionsInMatrix(ctx);
   return {
     context: ctx,
     createOrganization: (actor, input) => createOrganization(ctx, actor, input),
@@ -191,5 +207,27 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     updateRole: (actor, orgId, roleId, input) => updateRole(ctx, actor, orgId, roleId, input),
     deleteRole: (actor, orgId, roleId) => deleteRole(ctx, actor, orgId, roleId),
     listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
+    flush: () => ctx.flush(),
   };
+}
+
+/**
+ * A flow permission the matrix lacks would make every member FORBIDDEN for that flow, silently; the
+ * middleware's guards throw CONFIGURATION for the same mistake, and so does the service, naming every pair.
+ */
+function assertFlowPermissionsInMatrix(ctx: ServiceContext): void {
+  const issues: Issue[] = Object.entries(ctx.permissions)
+    .filter(([, [page, action]]) => ctx.matrix.findPermission(page, action) === null)
+    .map(([flow, [page, action]]) => ({
+      path: ["permissions", flow],
+      reason: "not-in-matrix",
+      message: `${flow}: the matrix has no action "${action}" on page "${page}".`,
+    }));
+  if (issues.length === 0) return;
+  const pairs = issues.map((issue) => issue.message).join(" ");
+  throw new GatehouseError(
+    "CONFIGURATION",
+    `The permissions of ${issues.length} flow(s) are missing from the matrix: ${pairs} Add them to the matrix, or pass \`permissions\` naming pairs it has.`,
+    { issues },
+  );
 }

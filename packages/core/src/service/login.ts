@@ -7,6 +7,7 @@ import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from ".
 import type { ServiceContext } from "./context.js";
 import { factorCounter, secondFactorLocked } from "./factors/counter.js";
 import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
+import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
 import { issueSession, requireSession, type ValidSession } from "./sessions.js";
@@ -43,7 +44,7 @@ export async function login(
   }
   const user = found.value;
   if (reservation.kind === "refused") {
-    if (user) await auditLogin(ctx, user, "login.refused", { reason: reservation.error.code });
+    if (user) await auditLoginLater(ctx, user, ["login.refused", { reason: reservation.error.code }]);
     throw reservation.error;
   }
 
@@ -60,10 +61,9 @@ export async function login(
   }
   // An organization that signs in through SSO has no password to accept, whatever the hash says.
   if (!verified || !user || organization?.settings.authMode !== "password") {
-    const [lockedUntil] = await Promise.all([
-      gate.fail(),
-      user ? auditLogin(ctx, user, "login.failed", { factor: "password" }) : undefined,
-    ]);
+    const lockedUntil = await gate.fail();
+    // The gate audits a lock itself; the failure's own entry is written after the answer.
+    if (user) auditLoginLater(ctx, user, ["login.failed", { factor: "password" }]);
     throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
   }
 

@@ -57,18 +57,24 @@ export async function changePassword(
 
 /**
  * "Forgot password": e-mails a reset link when the address belongs to a user of a password organization, and
- * answers the same whatever the address: nothing in the result tells a registered address from another.
+ * answers the same whatever the address, in the same time: once the input is checked the call answers, and
+ * the lookup, the new link, its audit entry and the mail happen afterwards (`Gatehouse.flush` awaits them).
+ * A failure there goes to `onDeliveryError` (the mail) or `onBackgroundError` (the rest), never to the caller.
  */
 export async function requestPasswordReset(ctx: ServiceContext, input: { email: string }): Promise<void> {
   const { email } = parseInput(schemas.email, input);
-  const user = await ctx.store.users.findByEmail(normalizeEmail(email));
+  await ctx.defer("password-reset.request", () => sendResetLinkIfRegistered(ctx, normalizeEmail(email)));
+}
+
+async function sendResetLinkIfRegistered(ctx: ServiceContext, address: string): Promise<void> {
+  const user = await ctx.store.users.findByEmail(address);
   if (!user) return;
   const organization = await ctx.store.organizations.findById(user.organizationId);
   if (organization?.settings.authMode !== "password") return;
   try {
     await issueResetLink(ctx, user, organization, selfActor(user));
   } catch (error) {
-    // Throttled: answering differently would tell a registered address from another.
+    // Throttled is an expected outcome, not a failure to report: the recipient already has recent links.
     if (!(error instanceof GatehouseError && error.code === "RATE_LIMITED")) throw error;
   }
 }

@@ -11,7 +11,14 @@ import type { OrganizationRecord, TokenRecord, UserRecord } from "../store/recor
 import { type Actor, assertNoEscalation, type ResolvedActor, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import { mailedTo, mailedToCurrentAddress } from "./email-change.js";
-import { assertMayProvision, compileRoleIds, findOrganizationFor, findUserFor } from "./guards.js";
+import {
+  assertMayProvision,
+  assertNotSuperior,
+  compileRoleIds,
+  findOrganizationFor,
+  findUserFor,
+} from "./guards.js";
+import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
 
@@ -157,14 +164,18 @@ async function provision(
 /**
  * Sends a new invitation (a new temporary password or link; the old one stops working) to a user who has not
  * signed in yet, at their current address: after an e-mail change this is how the invitation reaches it.
+ * Throttled per recipient like every message carrying a secret, and refused for a user who holds permissions
+ * the actor does not (as every other edit of a user is).
  */
 export async function resendInvitation(ctx: ServiceContext, actor: Actor, userId: string): Promise<Delivery> {
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const found = await findUserFor(ctx.store, resolved, userId);
+  const found = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
   const organization = await findOrganizationFor(ctx, resolved, found.organizationId);
   assertMayProvision(ctx, resolved, organization);
+  await assertNotSuperior(ctx, ctx.store, resolved, found);
   assertInvited(found);
   const policy = ctx.policyOf(organization);
+  await throttleMessages(ctx, `invitation:${found.id}`, policy.tokens);
   const now = ctx.clock.now();
   let secret: string;
   let user = found;

@@ -1,21 +1,60 @@
 import { z } from "zod";
 import { type Issue, ValidationError } from "../errors.js";
+import { normalizeEmail } from "../policy/invitation.js";
 import { secondFactorMethods } from "./factors/index.js";
 
 // The input schemas of every public service method, exported so a binding (the Express routes) validates
 // with the very same rules. Bounds everywhere: nothing unbounded reaches a hash function or a store.
 
-const id = z.string().min(1).max(100);
+// C0 and C1 control characters and DEL (PostgreSQL refuses NUL in text; the others corrupt logs, mails and
+// terminals), unpaired surrogates (a driver silently rewrites them), and the bidirectional overrides and
+// isolates that make a name read differently in an e-mail than it is stored ("Trojan Source").
+const controlCharacters = /\p{Cc}|\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u;
+/** The same, but tabs and line breaks are allowed: a pasted list of addresses, a description. */
+const controlCharactersBesideLines = /(?![\t\n\r])\p{Cc}|\p{Cs}|[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * Adds the rule of every free-text field to a string schema: no control characters (see above), refused as
+ * VALIDATION with the reason `control-character` before anything reaches a store.
+ * @example const givenName = safeText(z.string().trim().max(100));
+ */
+export function safeText(
+  schema: z.ZodString = z.string(),
+  options: { multiline?: boolean } = {},
+): z.ZodString {
+  const forbidden = options.multiline ? controlCharactersBesideLines : controlCharacters;
+  return schema.refine((value) => !forbidden.test(value), {
+    message: "Remove the control characters.",
+    params: { reason: "control-character" },
+    abort: true,
+  });
+}
+
+const emailFormat = z.email();
+
+/**
+ * An e-mail address as typed at sign-in or "forgot password": free text of at most 320 characters that, once
+ * normalised, is at most 254 characters and a valid address (the rule invitations apply), else VALIDATION
+ * `invalid-email`. Junk never reaches the store or creates an attempt record.
+ */
+export function emailAddress(): z.ZodString {
+  return safeText(z.string().max(320)).refine(
+    (value) => {
+      const address = normalizeEmail(value);
+      return address.length <= 254 && emailFormat.safeParse(address).success;
+    },
+    { message: "Enter a valid e-mail address.", params: { reason: "invalid-email" } },
+  );
+}
+
+const id = safeText(z.string().min(1).max(100));
 const password = z.string().min(1).max(1024);
-const name = z.string().trim().min(1).max(200);
+const name = safeText(z.string().trim().min(1).max(200));
 /**
  * A given or a family name: trimmed, at most 200 characters (the bound of the single name it replaced, so
  * every migrated name fits); empty or null means none, so a form's blank field clears it and never fails.
  */
-const personName = z
-  .string()
-  .trim()
-  .max(200)
+const personName = safeText(z.string().trim().max(200))
   .transform((value) => (value === "" ? null : value))
   .nullable()
   .optional();
@@ -26,10 +65,15 @@ const phone = z
   .regex(/^\+[1-9]\d{6,14}$/, "Use the international format, e.g. +14155550123.");
 const roleIds = z.array(id).max(100);
 const code = z.string().trim().min(4).max(64);
-const cursor = z.string().max(500).nullish();
+const cursor = safeText(z.string().max(500)).nullish();
 const limit = z.number().int().min(1).max(200).optional();
+const description = safeText(z.string().trim().max(1000), { multiline: true });
 const permissions = z
-  .array(z.object({ page: z.string().min(1).max(200), action: z.string().min(1).max(100) }).strict())
+  .array(
+    z
+      .object({ page: safeText(z.string().min(1).max(200)), action: safeText(z.string().min(1).max(100)) })
+      .strict(),
+  )
   .max(2000);
 
 /** The zod schemas of the service's inputs. */
@@ -51,36 +95,45 @@ export const schemas = {
     })
     .strict(),
   inviteUsers: z
-    .object({ organizationId: id, emails: z.string().max(100_000), roles: roleIds.min(1) })
+    .object({
+      organizationId: id,
+      emails: safeText(z.string().max(100_000), { multiline: true }),
+      roles: roleIds.min(1),
+    })
     .strict(),
   addUser: z
     .object({
       organizationId: id,
-      email: z.string().max(320),
+      email: safeText(z.string().max(320)),
       givenName: personName,
       familyName: personName,
       phone: phone.nullish(),
       roles: roleIds.optional(),
     })
     .strict(),
-  login: z.object({ email: z.string().max(320), password }).strict(),
+  login: z.object({ email: emailAddress(), password }).strict(),
   secondFactor: z.object({ method: z.enum(secondFactorMethods), code }).strict(),
   password: z.object({ password }).strict(),
   changePassword: z.object({ currentPassword: password.optional(), newPassword: password }).strict(),
   tokenAndPassword: z.object({ token: z.string().min(1).max(200), password }).strict(),
-  email: z.object({ email: z.string().max(320) }).strict(),
+  email: z.object({ email: emailAddress() }).strict(),
   code: z.object({ code }).strict(),
   totpEnrollment: z.object({ password: password.optional() }).strict(),
   mfaPhone: z.object({ password, phone }).strict(),
   listUsers: z
-    .object({ organizationId: id, search: z.string().trim().max(320).optional(), cursor, limit })
+    .object({
+      organizationId: id,
+      search: safeText(z.string().trim().max(320)).optional(),
+      cursor,
+      limit,
+    })
     .strict(),
   updateUser: z
     .object({
       givenName: personName,
       familyName: personName,
       phone: phone.nullable().optional(),
-      email: z.string().max(320).optional(),
+      email: safeText(z.string().max(320)).optional(),
       roles: roleIds.min(1).optional(),
       currentPassword: password.optional(),
     })
@@ -89,14 +142,14 @@ export const schemas = {
     .object({
       organizationId: id,
       name,
-      description: z.string().trim().max(1000).optional(),
+      description: description.optional(),
       permissions,
     })
     .strict(),
   updateRole: z
     .object({
       name: name.optional(),
-      description: z.string().trim().max(1000).optional(),
+      description: description.optional(),
       permissions: permissions.optional(),
     })
     .strict(),
@@ -121,7 +174,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
         message: `Unknown field "${key}".`,
       }));
     }
-    return [{ path, reason: issue.code, message: issue.message }];
+    // Our own rules name their reason (`control-character`, `invalid-email`); zod's are named by its code.
+    const reason =
+      issue.code === "custom" && typeof issue.params?.reason === "string" ? issue.params.reason : issue.code;
+    return [{ path, reason, message: issue.message }];
   });
   throw new ValidationError(
     `Invalid input: ${issues.map((i) => i.path.join(".") || "(input)").join(", ")}.`,

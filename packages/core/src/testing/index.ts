@@ -17,6 +17,7 @@ export {
   type TestClock,
   uniqueEmail,
 } from "./fixtures.js";
+export { createGatedMailer, type GatedMailer } from "./gated-mailer.js";
 export { describeRateLimiterConformance, type RateLimiterConformanceOptions } from "./rate-limiter.js";
 export { describeServiceFlows } from "./service-flows.js";
 export {

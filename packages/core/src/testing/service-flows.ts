@@ -5,6 +5,7 @@ import { describeCoreFlows } from "./flows/core.js";
 import { describeEmailChangeFlows } from "./flows/email-change.js";
 import { describeNameFlows } from "./flows/names.js";
 import { describeSecondFactorFlows } from "./flows/second-factors.js";
+import { describeSendingFlows } from "./flows/sending.js";
 
 /**
  * The service's flows end to end on a store: what the conformance suite cannot see (invitation batches,
@@ -18,5 +19,6 @@ export function describeServiceFlows(store: () => Store): void {
     describeAuditAndSettingsFlows(store);
     describeNameFlows(store);
     describeSecondFactorFlows(store);
+    describeSendingFlows(store);
   });
 }

@@ -346,6 +346,7 @@ describe("password reset", () => {
     const h = setup();
     const { adminEmail: email } = await h.enterpriseOrg();
     await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const link = h.linkToken(email, "password-reset");
     h.clock.advance(30 * MINUTE);
     expect(
@@ -357,8 +358,10 @@ describe("password reset", () => {
     const h = setup();
     const { adminEmail: email } = await h.enterpriseOrg();
     await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const first = h.linkToken(email, "password-reset");
     await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const second = h.linkToken(email, "password-reset");
     expect(second).not.toBe(first);
     expect(
@@ -371,6 +374,7 @@ describe("password reset", () => {
     const h = setup();
     const { adminEmail: email } = await h.enterpriseOrg();
     await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const link = h.linkToken(email, "password-reset");
     expect(await codeOf(h.gatehouse.resetPassword({ token: link, password: "short" }))).toBe("VALIDATION");
     await h.gatehouse.resetPassword({ token: link, password: "another fine passphrase" });
@@ -381,6 +385,7 @@ describe("password reset", () => {
     await h.enterpriseOrg();
     const before = h.mailer.messages.length;
     await expect(h.gatehouse.requestPasswordReset({ email: "nobody@example.test" })).resolves.toBeUndefined();
+    await h.gatehouse.flush();
     expect(h.mailer.messages.length).toBe(before);
   });
 
@@ -391,6 +396,7 @@ describe("password reset", () => {
     const before = h.mailer.messages.length;
     expect(await codeOf(h.gatehouse.issuePasswordReset(actor, admin.id))).toBe("NOT_SUPPORTED");
     await expect(h.gatehouse.requestPasswordReset({ email: adminEmail })).resolves.toBeUndefined();
+    await h.gatehouse.flush();
     expect(h.mailer.messages.length).toBe(before);
   });
 
@@ -398,6 +404,7 @@ describe("password reset", () => {
     const h = setup();
     const { adminEmail: email } = await h.enterpriseOrg();
     await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const link = h.linkToken(email, "password-reset");
     const codes = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -413,8 +420,10 @@ describe("message throttling", () => {
     const h = setup();
     const { adminEmail: email, actor, admin } = await h.enterpriseOrg();
     for (let i = 0; i < 5; i++) await h.gatehouse.requestPasswordReset({ email });
+    await h.gatehouse.flush();
     const sent = h.mailer.messages.filter((m) => m.message.kind === "password-reset").length;
     await expect(h.gatehouse.requestPasswordReset({ email })).resolves.toBeUndefined();
+    await h.gatehouse.flush();
     expect(h.mailer.messages.filter((m) => m.message.kind === "password-reset").length).toBe(sent);
     expect(await codeOf(h.gatehouse.issuePasswordReset(actor, admin.id))).toBe("RATE_LIMITED");
     h.clock.advance(60 * MINUTE);

@@ -24,6 +24,7 @@ describe("mail templates and mailers", () => {
     expect(mail?.subject).toBe("Welcome to Acme");
     expect(mail?.html).toContain("<p>Your code: ");
     await h.gatehouse.requestPasswordReset({ email: "ann@example.test" });
+    await h.gatehouse.flush();
     expect(mailer.lastTo("ann@example.test", "password-reset")?.subject).toBe(
       defaultMailTemplates["password-reset"]({
         kind: "password-reset",

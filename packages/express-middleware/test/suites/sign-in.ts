@@ -222,12 +222,16 @@ export function describeSignInRoutes(store: StoreSource): void {
       const unknown = await h
         .browser()
         .post("/auth/password/forgot", { email: `ghost-${unique()}@acme.test` });
-      const malformed = await h.browser().post("/auth/password/forgot", { email: "not an address" });
-      for (const res of [known, unknown, malformed]) {
+      for (const res of [known, unknown]) {
         expect(res.status).toBe(202);
         expect(res.body).toEqual(known.body);
       }
+      await h.gatehouse.flush();
       expect(h.mailer.lastTo(admin.email, "password-reset")).not.toBeNull();
+      // Not an address at all says so, whoever asks: the format reveals nothing about who is registered.
+      const malformed = await h.browser().post("/auth/password/forgot", { email: "not an address" });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.code).toBe("VALIDATION");
       expect((await h.browser().post("/auth/password/forgot", { email: 42 })).status).toBe(400);
     });
 
@@ -236,6 +240,7 @@ export function describeSignInRoutes(store: StoreSource): void {
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       await h.browser().post("/auth/password/forgot", { email: admin.email });
+      await h.gatehouse.flush();
       const token = h.linkToken(admin.email, "password-reset");
       const anon = h.browser();
       const reset = await anon.post("/auth/password/reset", { token, password: "a fresh long passphrase" });

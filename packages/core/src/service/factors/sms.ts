@@ -4,7 +4,7 @@ import type { TokenPolicy } from "../../policy/token.js";
 import { tokenExpiresAt } from "../../policy/token.js";
 import type { UserRecord } from "../../store/records.js";
 import type { ServiceContext } from "../context.js";
-import { throttleMessages } from "../rate-limits.js";
+import { throttleSms } from "../rate-limits.js";
 import type { SecondFactor } from "./factor.js";
 
 type Purpose = "sign-in" | "phone-verification";
@@ -54,7 +54,7 @@ async function sendCode(
 ): Promise<{ expiresAt: Date }> {
   const kind = purpose === "sign-in" ? "sms-code" : "phone-verification";
   const now = ctx.clock.now();
-  await throttleMessages(ctx, `sms:${phone}`, tokens);
+  await throttleSms(ctx, user, phone, tokens);
   const code = generateNumericCode(6);
   const expiresAt = tokenExpiresAt("sms-code", tokens, now);
   // The expiring secret is written first: if the send fails it simply expires unused.

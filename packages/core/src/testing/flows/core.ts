@@ -84,6 +84,7 @@ export function describeCoreFlows(store: () => Store): void {
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
       await h.gatehouse.requestPasswordReset({ email: ann.email });
+      await h.gatehouse.flush();
       const token = h.resetToken(ann.email);
       const password = "a brand new passphrase for ann";
       await h.gatehouse.resetPassword({ token, password });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { generateSecretKey } from "../../crypto/key-ring.js";
-import { createMemoryMailer } from "../../messages/memory-mailer.js";
+import { createMemoryMailer, type MemoryMailer } from "../../messages/memory-mailer.js";
 import type { Actor } from "../../service/actor.js";
 import type { GatehouseOptions } from "../../service/context.js";
 import { createGatehouse } from "../../service/create-gatehouse.js";
@@ -24,11 +24,15 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
   return "OK";
 }
 
-/** The service on the store, with a memory mailer, a test clock and a cheap argon2id; `options` override any of them. */
-export function setupFlows(store: Store, options: Partial<GatehouseOptions> = {}) {
+/** The service on the store, with a memory mailer (or the one given), a test clock and a cheap argon2id; `options` override any of them. */
+export function setupFlows<M extends MemoryMailer = MemoryMailer>(
+  store: Store,
+  options: { mailer?: M } & Partial<Omit<GatehouseOptions, "mailer" | "store">> = {},
+) {
   const clock = createTestClock();
-  const mailer = createMemoryMailer();
+  const mailer = options.mailer ?? (createMemoryMailer() as M);
   const gatehouse = createGatehouse({
+    ...options,
     store,
     mailer,
     clock,
