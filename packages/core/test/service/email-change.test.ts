@@ -126,6 +126,7 @@ describe("e-mail change: a failure leaves nothing usable behind", () => {
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
     await h.gatehouse.requestPasswordReset({ email: "ann@example.test" });
+    await h.gatehouse.flush();
     const stale = h.linkToken("ann@example.test", "password-reset");
     tokensDown = true;
     const change = h.gatehouse.updateUser(actor, ann.user.id, { email: "ann.new@example.test" });
@@ -160,6 +161,7 @@ describe("e-mail change: refusals write nothing", () => {
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
     await h.gatehouse.requestPasswordReset({ email: "ann@example.test" });
+    await h.gatehouse.flush();
     const self = h.gatehouse.updateUser(ann.actor, ann.user.id, { email: "elsewhere@example.test" });
     expect(await codeOf(self)).toBe("FORBIDDEN");
     const password = "a brand new passphrase for ann";

@@ -63,6 +63,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
       await h.gatehouse.requestPasswordReset({ email: ann.email });
+      await h.gatehouse.flush();
       const stale = h.resetToken(ann.email);
       const moved = `ann.new@${h.domain}`;
       await h.gatehouse.updateUser(admin.actor, ann.user.id, { email: moved });
@@ -169,6 +170,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
       await h.gatehouse.requestPasswordReset({ email: ann.email });
+      await h.gatehouse.flush();
       const moved = `ann.new@${h.domain}`;
       await h.gatehouse.updateUser(admin.actor, ann.user.id, { email: moved });
 
