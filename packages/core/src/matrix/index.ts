@@ -3,7 +3,7 @@
  * `renderMatrix`) and the shipped matrices. Pure and free of Node built-ins and native modules, so it bundles for
  * the browser (show or hide UI by permission) without pulling the server side. Explicit named exports only.
  *
- * @module
+ * @module @gatehousejs/core/matrix
  */
 
 // The errors this entry throws, so that a host importing only it can tell them apart.

@@ -3,7 +3,7 @@
  * invitation parsing) and the `enterprise` and `team` presets: functions of `(state, policy, now)` with no I/O
  * and no clock of their own, usable without the service and in a browser. Explicit named exports only.
  *
- * @module
+ * @module @gatehousejs/core/policy
  */
 
 // The errors this entry throws, so that a host importing only it can tell them apart.

@@ -3,7 +3,7 @@
  * without vitest, so any test runner (node:test, Jest, Mocha) or a seed script can use them. The vitest-bound
  * suites are in `@gatehousejs/core/testing`, which re-exports all of this too. Explicit named exports only.
  *
- * @module
+ * @module @gatehousejs/core/testing/fixtures
  */
 
 export {

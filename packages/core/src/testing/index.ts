@@ -4,7 +4,7 @@
  * vitest (an optional peer dependency) must be installed to import this entry; the fixtures alone are in
  * `@gatehousejs/core/testing/fixtures`, which needs no test runner. Explicit named exports only.
  *
- * @module
+ * @module @gatehousejs/core/testing
  */
 
 export { describeStoreConformance, type StoreConformanceOptions } from "./conformance.js";
