@@ -2,8 +2,9 @@
 // own module, so that a consumer project can typecheck them against the packed packages:
 //   node .ci/readme-blocks.mjs <out-dir>
 // A block that truly cannot compile is marked ```ts no-check <reason>; it is listed and skipped, and a
-// no-check without a reason fails. A block gets `export {};` appended (top-level await needs a module), and
-// keeps its README lines, so tsc's line numbers plus the block's start line give the README line.
+// no-check without a reason fails. ```ts <name> writes the block to <name>.ts, for a check that runs it.
+// A block gets `export {};` appended (top-level await needs a module) and keeps its README lines, so tsc's
+// line numbers plus the block's start line (in its file name) give the README line.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -48,7 +49,9 @@ for (const readme of readmes) {
         console.log(`skipped ${where} (no-check: ${reason})`);
       }
     } else {
-      const name = `${readme.replaceAll("/", "_").replace(/\.md$/, "")}_L${i + 2}.ts`;
+      // A word after the language names the block's file (```ts quick-start), for a check that runs it.
+      const tag = /^[a-z][a-z0-9-]*$/.test(info) ? info : null;
+      const name = `${tag ?? `${readme.replaceAll("/", "_").replace(/\.md$/, "")}_L${i + 2}`}.ts`;
       writeFileSync(join(out, name), `${lines.slice(i + 1, end).join("\n")}\nexport {};\n`);
       written++;
     }
