@@ -1,7 +1,8 @@
-// Imports only the permission matrix from @gatehousejs/core: no store, no service.
+// Imports only the permission matrix (@gatehousejs/core/matrix): no store, no service, nothing native, so the
+// same import bundles for a browser.
 // Usage: node src/main.js                          print the shipped matrix as the product's tables
 //        node src/main.js <role,role> <page> <action>   answer whether those roles may do it
-import { can, compileGrants, defaultMatrix, isGatehouseError, renderMatrix } from "@gatehousejs/core";
+import { can, compileGrants, defaultMatrix, isGatehouseError, renderMatrix } from "@gatehousejs/core/matrix";
 
 const [roles, page, action] = process.argv.slice(2).filter((arg) => arg !== "--");
 

@@ -1,6 +1,8 @@
 /**
  * The durable Gatehouse store on kysely, for a PostgreSQL server (`pg`) or embedded PGlite.
  * Explicit named exports only.
+ *
+ * @module @gatehousejs/adapter-postgres
  */
 
 export {

@@ -1,4 +1,9 @@
-// @gatehousejs/core: explicit named exports only.
+/**
+ * `@gatehousejs/core`: the service (`createGatehouse`) with every flow, the memory store and the ports, the
+ * crypto helpers, and everything of `/matrix` and `/policy`. Explicit named exports only.
+ *
+ * @module @gatehousejs/core
+ */
 
 export { type Clock, systemClock } from "./clock.js";
 export {

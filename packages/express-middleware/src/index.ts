@@ -1,4 +1,9 @@
-// @gatehousejs/express-middleware: explicit named exports only.
+/**
+ * `@gatehousejs/express-middleware`: the session cookie, `req.auth`, permission guards, CSRF protection, JSON
+ * routes for every flow and a problem+json error handler, for Express. Explicit named exports only.
+ *
+ * @module @gatehousejs/express-middleware
+ */
 
 export {
   createGuards,

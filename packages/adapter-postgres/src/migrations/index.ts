@@ -46,24 +46,41 @@ export async function migrateToLatest<DB>(
   if (options.schema !== undefined) checkSchemaName(options.schema);
   let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
   try {
-    // Without a schema, kysely would look for its bookkeeping tables in every schema, and take another
-    // installation's for ours: name the schema that unqualified names resolve to instead.
-    const schema = options.schema ?? (await currentSchemaOf(db));
-    const provider: MigrationProvider = { getMigrations: async () => gatehouseMigrations(schema) };
-    const migrator = new Migrator({
-      db,
-      provider,
-      migrationTableName: MIGRATION_TABLE,
-      migrationLockTableName: MIGRATION_LOCK_TABLE,
-      migrationTableSchema: schema,
-    });
-    outcome = await migrator.migrateToLatest();
+    outcome = await (await migratorFor(db, options.schema)).migrateToLatest();
   } catch (error) {
     throw toMigrationError(error, options.schema);
   }
   if (outcome.error !== undefined) throw toMigrationError(outcome.error, options.schema);
   const executed = (outcome.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
   return { executed };
+}
+
+/**
+ * The names of the shipped migrations not yet applied to the schema, in order; reads only (the bookkeeping
+ * tables are not created). What `gatehouse-migrate --dry-run` reports.
+ */
+export async function pendingMigrations<DB>(db: Kysely<DB>, options: MigrateOptions = {}): Promise<string[]> {
+  if (options.schema !== undefined) checkSchemaName(options.schema);
+  try {
+    const migrations = await (await migratorFor(db, options.schema)).getMigrations();
+    return migrations.filter((migration) => migration.executedAt === undefined).map((m) => m.name);
+  } catch (error) {
+    throw toMigrationError(error, options.schema);
+  }
+}
+
+async function migratorFor<DB>(db: Kysely<DB>, schemaOption: string | undefined): Promise<Migrator> {
+  // Without a schema, kysely would look for its bookkeeping tables in every schema, and take another
+  // installation's for ours: name the schema that unqualified names resolve to instead.
+  const schema = schemaOption ?? (await currentSchemaOf(db));
+  const provider: MigrationProvider = { getMigrations: async () => gatehouseMigrations(schema) };
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    migrationTableSchema: schema,
+  });
 }
 
 function toMigrationError(error: unknown, schema: string | undefined): GatehouseError {

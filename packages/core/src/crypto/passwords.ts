@@ -1,4 +1,5 @@
-import { type Algorithm, hash, parseOptions, verify } from "@node-rs/argon2";
+import type { Algorithm } from "@node-rs/argon2";
+import { loadArgon2 } from "./argon2-module.js";
 import { hashToken, timingSafeEqualString } from "./tokens.js";
 
 /** The argon2id cost parameters of a password hash. */
@@ -33,8 +34,6 @@ export interface PasswordHasher {
 
 // `Algorithm` is an ambient const enum, which isolatedModules cannot read; 2 is its Argon2id member.
 const ARGON2ID = 2 as Algorithm;
-// The @node-rs/argon2 encoding of version 0x13 (the current one, RFC 9106).
-const VERSION_0x13 = 1;
 
 /** Creates a {@link PasswordHasher} using argon2id with the given cost. */
 export function createArgon2Hasher(options: Partial<Argon2Options> = {}): PasswordHasher {
@@ -43,10 +42,10 @@ export function createArgon2Hasher(options: Partial<Argon2Options> = {}): Passwo
   let dummyHash: Promise<string> | undefined;
 
   const hasher: PasswordHasher = {
-    hash: (password) => hash(password, { ...cost, algorithm: ARGON2ID }),
+    hash: async (password) => (await loadArgon2()).hash(password, { ...cost, algorithm: ARGON2ID }),
     async verify(stored, password) {
       try {
-        return await verify(stored, password);
+        return await (await loadArgon2()).verify(stored, password);
       } catch {
         return false;
       }
@@ -84,19 +83,18 @@ export function verifyDummyPassword(password: string): Promise<false> {
 /** Whether a hash was made with another algorithm or cost than `options` and should be replaced at next sign-in. */
 export function needsRehash(hash: string, options: Partial<Argon2Options> = {}): boolean {
   const wanted: Argon2Options = { ...defaultArgon2Options, ...options };
-  try {
-    const used = parseOptions(hash);
-    return (
-      used.algorithm !== ARGON2ID ||
-      used.version !== VERSION_0x13 ||
-      used.memoryCost !== wanted.memoryCost ||
-      used.timeCost !== wanted.timeCost ||
-      used.parallelism !== wanted.parallelism
-    );
-  } catch {
-    return true;
-  }
+  // Read from the PHC string itself, so this stays synchronous without loading the native module.
+  const used = ARGON2ID_PHC.exec(hash);
+  return (
+    used === null ||
+    Number(used[1]) !== wanted.memoryCost ||
+    Number(used[2]) !== wanted.timeCost ||
+    Number(used[3]) !== wanted.parallelism
+  );
 }
+
+// argon2id, version 0x13 (RFC 9106), then m, t, p; salt and hash in unpadded base64.
+const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /**
  * The SHA-256 (hex) of a high-entropy random secret such as a temporary password.

@@ -1,3 +1,20 @@
+/**
+ * `@gatehousejs/core/matrix`: the permission-matrix toolkit (`defineMatrix`, `compileGrants`, `can`,
+ * `renderMatrix`) and the shipped matrices. Pure and free of Node built-ins and native modules, so it bundles for
+ * the browser (show or hide UI by permission) without pulling the server side. Explicit named exports only.
+ *
+ * @module @gatehousejs/core/matrix
+ */
+
+// The errors this entry throws, so that a host importing only it can tell them apart.
+export {
+  type ErrorCode,
+  type ErrorDetails,
+  GatehouseError,
+  type Issue,
+  isGatehouseError,
+  ValidationError,
+} from "../errors.js";
 export {
   type CustomRoleGrants,
   can,

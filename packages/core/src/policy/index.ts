@@ -1,8 +1,20 @@
 /**
- * The pure policies of Gatehouse: functions of `(state, policy, now)` with no I/O and no clock of their
- * own, usable without the service. Explicit named exports only.
+ * `@gatehousejs/core/policy`: the pure policies of Gatehouse (lockout, sessions, tokens, MFA stages, passwords,
+ * invitation parsing) and the `enterprise` and `team` presets: functions of `(state, policy, now)` with no I/O
+ * and no clock of their own, usable without the service and in a browser. Explicit named exports only.
+ *
+ * @module @gatehousejs/core/policy
  */
 
+// The errors this entry throws, so that a host importing only it can tell them apart.
+export {
+  type ErrorCode,
+  type ErrorDetails,
+  GatehouseError,
+  type Issue,
+  isGatehouseError,
+  ValidationError,
+} from "../errors.js";
 export { decideEmailChange, type EmailChangeDecision, mergeAttemptStates } from "./email-change.js";
 export type { DeepPartial, GatehousePolicy } from "./gatehouse-policy.js";
 export { type InvitationOptions, normalizeEmail, parseInvitationAddresses } from "./invitation.js";

@@ -1,7 +1,7 @@
 import type { Issue } from "../errors.js";
-import { type SecondFactorKind, secondFactorKinds } from "../service/factors/index.js";
 import { checkInteger, checkObject, checkOneOf, throwIfConfigurationIssues } from "./config-issues.js";
 import { nistMaxFactorFailures } from "./second-factor.js";
+import { type SecondFactorKind, secondFactorKinds } from "./second-factor-kinds.js";
 import type { SessionStage } from "./session.js";
 
 // The kinds are declared once, by the table of second-factor modules; the policy only names them.

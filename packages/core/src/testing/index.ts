@@ -1,6 +1,10 @@
 /**
- * `@gatehousejs/core/testing`: the storage conformance suite every adapter runs, and the fixtures it is made of.
- * vitest is a peer dependency of this entry point only. Explicit named exports only.
+ * `@gatehousejs/core/testing`: the storage conformance suite every adapter runs, the service flows and the
+ * rate-limiter suite, and the fixtures they are made of. These suites call vitest's `describe` / `it`, so
+ * vitest (an optional peer dependency) must be installed to import this entry; the fixtures alone are in
+ * `@gatehousejs/core/testing/fixtures`, which needs no test runner. Explicit named exports only.
+ *
+ * @module @gatehousejs/core/testing
  */
 
 export { describeStoreConformance, type StoreConformanceOptions } from "./conformance.js";

@@ -1,3 +1,9 @@
+import {
+  type SecondFactorKind,
+  type SecondFactorMethod,
+  secondFactorKinds,
+  secondFactorMethods,
+} from "../../policy/second-factor-kinds.js";
 import type { UserRecord } from "../../store/records.js";
 import { toUser, type User } from "../views.js";
 import type { SecondFactor } from "./factor.js";
@@ -5,10 +11,7 @@ import { recoveryFactor } from "./recovery.js";
 import { smsFactor } from "./sms.js";
 import { totpFactor } from "./totp.js";
 
-/**
- * Every kind of second factor, in the order a sign-in page offers them. The one declaration of the kinds:
- * `SecondFactorMethod`, `SecondFactorKind` and the lists below derive from it.
- */
+/** The module of every kind of second factor, keyed by the method that answers with it. */
 export const secondFactors = Object.freeze({
   totp: totpFactor,
   sms: smsFactor,
@@ -17,23 +20,13 @@ export const secondFactors = Object.freeze({
 
 type Table = typeof secondFactors;
 
-/** A way to answer the `mfa` stage: any kind of second factor, recovery codes included. */
-export type SecondFactorMethod = keyof Table;
-
-/** A second factor a user can enrol (an authenticator): the kinds whose role is `authenticator`. */
-export type SecondFactorKind = {
-  [K in SecondFactorMethod]: Table[K]["role"] extends "authenticator" ? K : never;
-}[SecondFactorMethod];
-
-/** Every way to answer the `mfa` stage. */
-export const secondFactorMethods: readonly SecondFactorMethod[] = Object.freeze(
-  Object.keys(secondFactors) as SecondFactorMethod[],
-);
-
-/** Every second-factor kind a user can enrol. */
-export const secondFactorKinds: readonly SecondFactorKind[] = Object.freeze(
-  secondFactorMethods.filter((m): m is SecondFactorKind => secondFactors[m].role === "authenticator"),
-);
+// The table and the policy's lists of kinds must agree: a method without a module (or a module without a
+// method) does not compile, nor does an authenticator missing from `secondFactorKinds`.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type AuthenticatorsOf<T> = { [K in keyof T]: T[K] extends { role: "authenticator" } ? K : never }[keyof T];
+const tableAgrees: Same<keyof Table, SecondFactorMethod> & Same<AuthenticatorsOf<Table>, SecondFactorKind> =
+  true;
+void tableAgrees;
 
 /** The module of one kind, through the common interface. */
 export function secondFactorOf(method: SecondFactorMethod): SecondFactor<never, unknown> {
@@ -53,3 +46,5 @@ export function enrolledFactors(user: UserRecord): SecondFactorKind[] {
   const view = toUser(user);
   return secondFactorKinds.filter((kind) => secondFactors[kind].isEnrolled(view));
 }
+
+export { type SecondFactorKind, type SecondFactorMethod, secondFactorKinds, secondFactorMethods };
