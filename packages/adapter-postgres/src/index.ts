@@ -4,6 +4,7 @@
  */
 
 export {
+  type GatehouseMigration,
   gatehouseMigrations,
   type MigrateOptions,
   type MigrationReport,

@@ -1,8 +1,12 @@
 import { GatehouseError } from "@gatehousejs/core";
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { MigrationProvider, MigrationResultSet } from "kysely/migration";
 import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
+import { type GatehouseMigration, loadMigrator } from "./migrator.js";
+
+export type { GatehouseMigration } from "./migrator.js";
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateOptions {
@@ -25,7 +29,7 @@ const MIGRATION_TABLE = "gatehouse_migrations";
 const MIGRATION_LOCK_TABLE = "gatehouse_migrations_lock";
 
 /** The migrations shipped in the package, by name, for a schema (in order of their names). */
-export function gatehouseMigrations(schema?: string): Record<string, Migration> {
+export function gatehouseMigrations(schema?: string): Record<string, GatehouseMigration> {
   return {
     "0001_initial": initialMigration(schema),
   };
@@ -42,12 +46,13 @@ export async function migrateToLatest<DB>(
   options: MigrateOptions = {},
 ): Promise<MigrationReport> {
   if (options.schema !== undefined) checkSchemaName(options.schema);
-  let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
+  let outcome: MigrationResultSet;
   try {
     // Without a schema, kysely would look for its bookkeeping tables in every schema, and take another
     // installation's for ours: name the schema that unqualified names resolve to instead.
     const schema = options.schema ?? (await currentSchemaOf(db));
     const provider: MigrationProvider = { getMigrations: async () => gatehouseMigrations(schema) };
+    const Migrator = await loadMigrator();
     const migrator = new Migrator({
       db,
       provider,
