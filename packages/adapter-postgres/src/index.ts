@@ -6,6 +6,7 @@
  */
 
 export {
+  type GatehouseMigration,
   gatehouseMigrations,
   type MigrateOptions,
   type MigrationReport,

@@ -28,8 +28,8 @@ export interface RedisLike {
   ): Promise<"OK" | null>;
   /** `DEL key`; resolves to the number of keys removed. */
   del(key: string): Promise<number>;
-  /** `ZRANGE key start stop`. */
-  zrange(key: string, start: number, stop: number): Promise<string[]>;
+  /** `ZRANGE key start stop`; `stop` is a string (`"-1"`) because ioredis 6 types it as `string | Buffer`. */
+  zrange(key: string, start: number, stop: string): Promise<string[]>;
   /** `ZREM key member…`. */
   zrem(key: string, ...members: string[]): Promise<number>;
   /** `EVAL script numkeys key… arg…`. */

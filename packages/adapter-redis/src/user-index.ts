@@ -37,7 +37,7 @@ export interface UserIndex {
 /** The per-user index operations on one client. */
 export function createUserIndex(commands: Commands): UserIndex {
   const members = (operation: string, indexKey: string): Promise<string[]> =>
-    commands.run(operation, (redis) => redis.zrange(indexKey, 0, -1));
+    commands.run(operation, (redis) => redis.zrange(indexKey, 0, "-1"));
 
   return {
     async add(operation, indexKey, member, ttlMs) {

@@ -60,7 +60,7 @@ export function setSessionCookie(
   replaceCookie(
     res,
     settings.name,
-    stringifySetCookie(settings.name, token, { ...attributes, httpOnly: true }),
+    stringifySetCookie({ name: settings.name, value: token, ...attributes, httpOnly: true }),
   );
   // The CSRF cookie is meant to be read by the page's script, so it is not HttpOnly; it is no secret of the
   // session (a hash of the token), only proof that a request came from a page of this origin.
@@ -68,7 +68,7 @@ export function setSessionCookie(
     replaceCookie(
       res,
       settings.csrfCookieName,
-      stringifySetCookie(settings.csrfCookieName, csrfToken, attributes),
+      stringifySetCookie({ name: settings.csrfCookieName, value: csrfToken, ...attributes }),
     );
   }
 }
@@ -84,7 +84,7 @@ export function clearSessionCookie(res: Response, settings: CookieSettings): voi
       sameSite: settings.sameSite,
       httpOnly: name === settings.name,
     };
-    replaceCookie(res, name, stringifySetCookie(name, "", options));
+    replaceCookie(res, name, stringifySetCookie({ name, value: "", ...options }));
   }
 }
 

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { GatehouseMigration } from "./migrator.js";
 
 // Columns that are sorted or compared as keyset cursors use the "C" collation: it orders by code point,
 // as JavaScript compares strings, on every server whatever its locale, and lets a plain b-tree index serve
@@ -7,7 +8,7 @@ import { type Kysely, type Migration, sql } from "kysely";
 const collatedText = sql`text collate "C"`;
 
 /** The first schema: every table of the store and the indexes that keep listings flat at scale. */
-export function initialMigration(schema: string | undefined): Migration {
+export function initialMigration(schema: string | undefined): GatehouseMigration {
   const on = (db: Kysely<unknown>) => (schema === undefined ? db.schema : db.schema.withSchema(schema));
 
   return {

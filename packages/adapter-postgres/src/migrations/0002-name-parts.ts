@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { GatehouseMigration } from "./migrator.js";
 
 const collatedText = sql`text collate "C"`;
 
@@ -16,7 +17,7 @@ const displayNameKey = sql`(case
  * not knowable from the text ("Mary Ann Smith", "van der Berg", family-first names), so nothing is guessed,
  * and each user's display name reads exactly as their name did. An empty name (an invitee's) becomes null.
  */
-export function namePartsMigration(schema: string | undefined): Migration {
+export function namePartsMigration(schema: string | undefined): GatehouseMigration {
   const on = (db: Kysely<unknown>) => (schema === undefined ? db.schema : db.schema.withSchema(schema));
   const users = sql.table(schema === undefined ? "users" : `${schema}.users`);
 

@@ -1,9 +1,13 @@
 import { GatehouseError } from "@gatehousejs/core";
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { MigrationProvider, MigrationResultSet } from "kysely/migration";
 import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";
+import { type GatehouseMigration, loadMigrator, type MigratorLike } from "./migrator.js";
+
+export type { GatehouseMigration } from "./migrator.js";
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateOptions {
@@ -26,7 +30,7 @@ const MIGRATION_TABLE = "gatehouse_migrations";
 const MIGRATION_LOCK_TABLE = "gatehouse_migrations_lock";
 
 /** The migrations shipped in the package, by name, for a schema (in order of their names). */
-export function gatehouseMigrations(schema?: string): Record<string, Migration> {
+export function gatehouseMigrations(schema?: string): Record<string, GatehouseMigration> {
   return {
     "0001_initial": initialMigration(schema),
     "0002_name_parts": namePartsMigration(schema),
@@ -44,7 +48,7 @@ export async function migrateToLatest<DB>(
   options: MigrateOptions = {},
 ): Promise<MigrationReport> {
   if (options.schema !== undefined) checkSchemaName(options.schema);
-  let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
+  let outcome: MigrationResultSet;
   try {
     outcome = await (await migratorFor(db, options.schema)).migrateToLatest();
   } catch (error) {
@@ -69,11 +73,12 @@ export async function pendingMigrations<DB>(db: Kysely<DB>, options: MigrateOpti
   }
 }
 
-async function migratorFor<DB>(db: Kysely<DB>, schemaOption: string | undefined): Promise<Migrator> {
+async function migratorFor<DB>(db: Kysely<DB>, schemaOption: string | undefined): Promise<MigratorLike> {
   // Without a schema, kysely would look for its bookkeeping tables in every schema, and take another
   // installation's for ours: name the schema that unqualified names resolve to instead.
   const schema = schemaOption ?? (await currentSchemaOf(db));
   const provider: MigrationProvider = { getMigrations: async () => gatehouseMigrations(schema) };
+  const Migrator = await loadMigrator();
   return new Migrator({
     db,
     provider,

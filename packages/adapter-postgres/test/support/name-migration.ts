@@ -1,5 +1,6 @@
 import { toUser } from "@gatehousejs/core";
-import { type Kysely, Migrator, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { Migrator } from "kysely/migration";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPostgresStore, gatehouseMigrations, migrateToLatest } from "../../src/index.js";
 
