@@ -31,7 +31,11 @@ await describeWithServer("gatehouse-migrate (server)", () => {
   it("applies the migrations to a fresh schema from DATABASE_URL, then reports it up to date", async () => {
     const schema = newSchema();
     const first = await runCli(["--schema", schema], env);
-    expect(first).toEqual({ status: 0, stdout: `Applied 0001_initial to schema ${schema}.\n`, stderr: "" });
+    expect(first).toEqual({
+      status: 0,
+      stdout: `Applied 0001_initial, 0002_name_parts to schema ${schema}.\n`,
+      stderr: "",
+    });
     expect(await tablesIn(schema)).toContain("users");
     expect(await tablesIn(schema)).toContain("gatehouse_migrations");
     const second = await runCli(["--schema", schema], env);
@@ -42,7 +46,7 @@ await describeWithServer("gatehouse-migrate (server)", () => {
     const schema = newSchema();
     const run = await runCli(["--dry-run", "--schema", schema], env);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`-- 1 migration(s) pending in schema ${schema}; nothing was applied.`);
+    expect(run.stdout).toContain(`-- 2 migration(s) pending in schema ${schema}; nothing was applied.`);
     expect(run.stdout).toContain(`create table "${schema}"."users"`);
     expect(await tablesIn(schema)).toEqual([]);
     const { rows } = await sql<{ n: number }>`
