@@ -126,6 +126,7 @@ export {
   definePolicy,
   displayNameOf,
   type EmailChangeDecision,
+  effectiveMfaRequirement,
   emptyAttemptState,
   evaluateSession,
   type FactorAttemptDecision,

@@ -2,6 +2,7 @@ import { verifySecret } from "../crypto/passwords.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
@@ -70,7 +71,7 @@ export async function login(
   const policy = ctx.policyOf(organization);
   const stage = nextLoginStage({
     passwordChangeRequired: user.passwordChangeRequired,
-    requirement: organization.settings.mfa,
+    requirement: effectiveMfaRequirement(organization.settings, policy),
     enrolledFactors: enrolledFactors(user),
     secondFactorVerified: false,
   });
@@ -151,7 +152,7 @@ export async function verifySecondFactor(
   const fresh = (await ctx.store.users.findById(user.id)) ?? user;
   const stage = nextLoginStage({
     passwordChangeRequired: fresh.passwordChangeRequired,
-    requirement: organization.settings.mfa,
+    requirement: effectiveMfaRequirement(organization.settings, policy),
     enrolledFactors: enrolledFactors(fresh),
     secondFactorVerified: true,
   });

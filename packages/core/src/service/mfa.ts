@@ -1,6 +1,7 @@
 import { GatehouseError } from "../errors.js";
 import type { LockoutPolicy } from "../policy/lockout.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import type { UserPatch, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
@@ -177,7 +178,7 @@ async function finishEnrollment(
       ? "authenticated"
       : nextLoginStage({
           passwordChangeRequired: updated.passwordChangeRequired,
-          requirement: organization.settings.mfa,
+          requirement: effectiveMfaRequirement(organization.settings, policy),
           enrolledFactors: enrolledFactors(updated),
           secondFactorVerified,
         });

@@ -2,6 +2,7 @@ import { generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import { tokenExpiresAt } from "../policy/token.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
@@ -46,7 +47,7 @@ export async function changePassword(
   await auditLogin(ctx, updated, "password.changed", {});
   const stage = nextLoginStage({
     passwordChangeRequired: false,
-    requirement: organization.settings.mfa,
+    requirement: effectiveMfaRequirement(organization.settings, policy),
     enrolledFactors: enrolledFactors(updated),
     secondFactorVerified: valid.session.secondFactorVerified,
   });

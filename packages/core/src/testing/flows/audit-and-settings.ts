@@ -204,6 +204,21 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       expect(fixed.settings.mfa).toBe("required");
     });
 
+    it("a team stored without 2FA (before the rule) still sends its users to enrolment: the plan decides", async () => {
+      const s = store();
+      const h = setupFlows(s);
+      const team = await h.gatehouse.createOrganization(staff, { name: "Team", preset: "team" });
+      await s.organizations.update(team.id, {
+        settings: { ...team.settings, mfa: "off" },
+        updatedAt: new Date(),
+      });
+      const email = `otto@${h.domain}`;
+      await h.gatehouse.addUser(system, { organizationId: team.id, email, roles: ["platform.viewer"] });
+      const password = "lantern orbit quiet meadow";
+      await h.gatehouse.activateAccount({ token: linkTokenFor(h.mailer, email, "activation"), password });
+      expect((await h.gatehouse.login({ email, password })).stage).toBe("mfa-enrollment");
+    });
+
     it("enterprise: staff choose any MFA requirement at creation and later; a setting left as it is writes nothing", async () => {
       const h = setupFlows(store());
       for (const mfa of ["off", "optional", "required"] as const) {
