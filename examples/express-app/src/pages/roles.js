@@ -172,7 +172,7 @@ ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a
 </table></div>
 
 <h2>Default roles</h2>
-<div class="matrix table-scroll">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
+<div class="matrix table-scroll" role="region" aria-label="Default roles" tabindex="0">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
   });
 }
 

@@ -403,7 +403,7 @@ async function enrollPage(view, enrollment, required, errors) {
     body: html`<h1>Multi-factor authentication</h1>
 ${required ? html`<div class="callout">Your organization requires multi-factor authentication: set it up to continue.</div>` : ""}
 <p class="lead">Scan this QR code with your authenticator app, then enter the 6-digit code it shows.</p>
-<div class="qr" aria-label="QR code">${raw(qr)}</div>
+<div class="qr" role="img" aria-label="QR code of the secret below">${raw(qr)}</div>
 <p>Can't scan it? Enter this secret code in the app instead:<br><code class="secret" data-testid="totp-secret">${enrollment.secret}</code></p>
 ${formError(errors)}
 <form method="post" action="/mfa/enroll" novalidate>

@@ -245,7 +245,7 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
       ${may("edit") ? html`<a class="button small secondary" href="/users/${user.id}/edit"${autofocus(user.id)} aria-label="Edit ${user.email}">Edit</a>` : ""}
       ${
         may("reset-password")
-          ? html`<form class="inline" method="post" action="/users/${user.id}/reset-password"><button class="small secondary" type="submit" aria-label="Reset the password of ${user.email}">Reset password</button></form>`
+          ? html`<form class="inline" method="post" action="/users/${user.id}/reset-password"><button class="small secondary" type="submit" aria-label="Reset password of ${user.email}">Reset password</button></form>`
           : ""
       }
       ${may("delete") ? html`<a class="button small danger" href="/users/${user.id}/delete" aria-label="Delete ${user.email}">Delete</a>` : ""}
