@@ -119,7 +119,7 @@ describe("team: First name and Last name", () => {
     expect((await member.post("/activate", { token, newPassword: password })).status).toBe(303);
     const login = await member.post("/login", { email: "tess@team.test", password });
     expect(login.headers.get("location")).toBe("/mfa/enroll");
-    const secret = secretOnPage(await member.page("/mfa/enroll"));
+    const secret = secretOnPage(await (await member.post("/mfa/enroll/start", {})).text());
     const enrolled = await member.post("/mfa/enroll", { code: totpCode(secret, app.clock.now()) });
     expect(enrolled.headers.get("location")).toBe("/account");
     return { member, otherId: other?.id as string };

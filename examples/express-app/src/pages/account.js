@@ -4,7 +4,7 @@ import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
 import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
 import { roleLabel } from "../roles-of.js";
-import { fieldError, formError, invalid, layout } from "../views/layout.js";
+import { fieldError, fieldErrorAs, formError, invalid, invalidAs, layout } from "../views/layout.js";
 
 /** @import { Deps } from "../app.js" */
 /** @import { FormErrors } from "../form-errors.js" */
@@ -55,7 +55,7 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
     const auth = authOf(req);
     const result = await attempt(
       () => gatehouse.revealRecoveryCode(auth.token, { password: text(req.body.password) }),
-      { fields: ["password"] },
+      { fields: ["password"], lockout: gatehouse.context.policy.lockout, locked: "password" },
     );
     const user = await gatehouse.getUser(actorOf(req), auth.user.id);
     if (!result.ok) {
@@ -103,7 +103,7 @@ function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = fal
 </dl>
 
 <h2>Profile</h2>
-${formError(errors)}
+${reveal ? "" : formError(errors)}
 <form method="post" action="/account" novalidate>
   ${nameInputs(organization?.settings.preset ?? "enterprise", nameValuesOf(user), errors)}
   <label for="phone">Phone <span class="hint">international format, e.g. +14155550123</span></label>
@@ -137,9 +137,10 @@ function recoverySection(user, code, errors, reveal) {
   return html`<details ${reveal ? "open" : ""}>
   <summary class="button secondary">Show recovery code</summary>
   <form method="post" action="/account/recovery-code" novalidate>
+    ${formError(errors)}
     <label for="recovery-password">Confirm your password</label>
-    <input id="recovery-password" name="password" type="password" autocomplete="current-password"${invalid(errors, "password")}>
-    ${fieldError(errors, "password")}
+    <input id="recovery-password" name="password" type="password" autocomplete="current-password"${invalidAs(errors, "password", "recovery-password")}>
+    ${fieldErrorAs(errors, "password", "recovery-password")}
     <p><button type="submit">Show recovery code</button></p>
   </form>
 </details>`;

@@ -51,7 +51,11 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
     };
     const result = await attempt(
       () => gatehouse.createRole(actorOf(req), { organizationId: authOf(req).organization.id, ...values }),
-      { fields: ["name", "description", "permissions"] },
+      {
+        fields: ["name", "description", "permissions"],
+        matrix: gatehouse.context.matrix,
+        escalation: "permissions",
+      },
     );
     if (!result.ok)
       return send(
@@ -92,6 +96,8 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
     };
     const result = await attempt(() => gatehouse.updateRole(actorOf(req), organizationId, role.id, values), {
       fields: ["name", "description", "permissions"],
+      matrix: gatehouse.context.matrix,
+      escalation: "permissions",
     });
     if (!result.ok)
       return send(
@@ -149,7 +155,7 @@ function rolesPage(view, gatehouse, roles) {
 
 <h2>Custom roles</h2>
 ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a></p>` : ""}
-<table data-testid="custom-roles">
+<div class="table-scroll" role="region" aria-label="Custom roles" tabindex="0"><table data-testid="custom-roles">
   <thead><tr><th>Name</th><th>Description</th><th>Permissions</th><th></th></tr></thead>
   <tbody>
   ${custom.length === 0 ? html`<tr><td colspan="4">No custom roles yet.</td></tr>` : ""}
@@ -163,10 +169,10 @@ ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a
     </div></td></tr>`,
   )}
   </tbody>
-</table>
+</table></div>
 
 <h2>Default roles</h2>
-<div class="matrix">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
+<div class="matrix table-scroll" role="region" aria-label="Default roles" tabindex="0">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
   });
 }
 

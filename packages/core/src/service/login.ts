@@ -65,7 +65,7 @@ export async function login(
     const lockedUntil = await gate.fail();
     // The gate audits a lock itself; the failure's own entry is written after the answer.
     if (user) auditLoginLater(ctx, user, ["login.failed", { factor: "password" }]);
-    throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
+    throw lockedUntil ? lockedError(lockedUntil, lockout, "max-failures") : invalidCredentials();
   }
 
   const policy = ctx.policyOf(organization);
@@ -179,7 +179,8 @@ async function refuseWrongCode(
   await warnOnce(ctx, valid, method);
   if (factorLocked) throw secondFactorLocked();
   // Where the policy does not reveal locks, the locking answer reads exactly like any wrong code.
-  if (lockedUntil && ctx.policy.lockout.revealLocked) throw lockedError(lockedUntil, ctx.policy.lockout);
+  if (lockedUntil && ctx.policy.lockout.revealLocked)
+    throw lockedError(lockedUntil, ctx.policy.lockout, "max-failures");
   throw invalidCode();
 }
 

@@ -155,7 +155,7 @@ export async function confirmPassword(
   if (ok) return gate.release();
   const lockedUntil = await gate.fail();
   await auditLogin(ctx, user, "password-confirmation.failed", {});
-  throw lockedUntil ? lockedError(lockedUntil, ctx.policy.lockout) : invalidCredentials();
+  throw lockedUntil ? lockedError(lockedUntil, ctx.policy.lockout, "max-failures") : invalidCredentials();
 }
 
 async function finishEnrollment(

@@ -162,7 +162,7 @@ export const schemas = {
  * @example const input = parseInput(schemas.login, body);
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: plainMessage });
   if (result.success) return result.data;
   const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
@@ -183,4 +183,54 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
     `Invalid input: ${issues.map((i) => i.path.join(".") || "(input)").join(", ")}.`,
     issues,
   );
+}
+
+type ZodIssue = Parameters<z.core.$ZodErrorMap>[0];
+
+/**
+ * Zod's messages in words a person understands ("Too small: expected string to have >=1 characters" becomes
+ * "Fill in this field."). The messages a schema sets itself (e-mail, phone, control characters) win over
+ * these; an issue not named here keeps zod's own message.
+ */
+export function plainMessage(issue: ZodIssue): string | undefined {
+  const count = (n: number | bigint, one: string, many: string) => `${n} ${Number(n) === 1 ? one : many}`;
+  switch (issue.code) {
+    case "too_small":
+      if (issue.origin === "string") {
+        return Number(issue.minimum) <= 1
+          ? "Fill in this field."
+          : `Use at least ${count(issue.minimum, "character", "characters")}.`;
+      }
+      if (issue.origin === "array" || issue.origin === "set") {
+        return Number(issue.minimum) <= 1 ? "Choose at least one." : `Choose at least ${issue.minimum}.`;
+      }
+      return `Use a number of at least ${issue.minimum}.`;
+    case "too_big":
+      if (issue.origin === "string") return `Use at most ${count(issue.maximum, "character", "characters")}.`;
+      if (issue.origin === "array" || issue.origin === "set") return `Choose at most ${issue.maximum}.`;
+      return `Use a number of at most ${issue.maximum}.`;
+    case "invalid_type":
+      return issue.input === undefined ? "Fill in this field." : `This must be ${article(issue.expected)}.`;
+    case "invalid_value":
+      return `Choose one of: ${issue.values.map(String).join(", ")}.`;
+    case "invalid_format":
+      return issue.format === "email"
+        ? "Enter a valid e-mail address."
+        : "This is not in the expected format.";
+    default:
+      return undefined;
+  }
+}
+
+/** "string" → "a text", "number" → "a number", … for `invalid_type`. */
+function article(expected: string): string {
+  const words: Record<string, string> = {
+    string: "text",
+    number: "a number",
+    int: "a whole number",
+    boolean: "yes or no",
+    array: "a list",
+    object: "a set of fields",
+  };
+  return words[expected] ?? `a ${expected}`;
 }
