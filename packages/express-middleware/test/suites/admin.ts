@@ -213,7 +213,7 @@ export function describeAdminRoutes(store: StoreSource): void {
       expect(wrong.body.code).toBe("INVALID_CREDENTIALS");
       const me = await asAdmin.get("/api/me");
       expect(me.status).toBe(200);
-      expect((await h.gatehouse.getUser(admin.actor, admin.user.id)).email).toBe(admin.email);
+      expect((await h.gatehouse.getUser(admin.actor, { userId: admin.user.id })).email).toBe(admin.email);
     });
 
     test("a user who changes their own address, or ends their own sessions, loses the cookie with the session", async () => {
