@@ -51,7 +51,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     if (session?.stage !== "mfa") return res.redirect(303, "/login");
     const method = req.body.method === "recovery" ? "recovery" : "totp";
     const result = await attempt(
-      () => gatehouse.verifySecondFactor(session.token, { method, code: text(req.body.code) }),
+      () => gatehouse.verifySecondFactor({ sessionToken: session.token, method, code: text(req.body.code) }),
       { fields: ["code"] },
     );
     if (!result.ok) {
@@ -88,7 +88,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return send(res, passwordPage(viewOf(req, res), forced, mismatch), 400);
     }
     const input = forced ? { newPassword } : { newPassword, currentPassword: text(req.body.currentPassword) };
-    const result = await attempt(() => gatehouse.changePassword(session.token, input), {
+    const result = await attempt(() => gatehouse.changePassword({ sessionToken: session.token, ...input }), {
       fields: ["newPassword", "currentPassword"],
       rename: { password: "newPassword" },
     });
@@ -107,7 +107,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   router.get("/mfa/enroll", async (req, res) => {
     const session = pending(req);
     if (session?.stage === "mfa-enrollment") {
-      const enrollment = await gatehouse.beginTotpEnrollment(session.token);
+      const enrollment = await gatehouse.beginTotpEnrollment({ sessionToken: session.token });
       return send(res, await enrollPage(viewOf(req, res), enrollment, true, noErrors));
     }
     if (session?.stage === "authenticated") return send(res, confirmEnrollPage(viewOf(req, res), noErrors));
@@ -118,7 +118,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     const session = pending(req);
     if (session?.stage !== "authenticated") return res.redirect(303, "/login");
     const result = await attempt(
-      () => gatehouse.beginTotpEnrollment(session.token, { password: text(req.body.password) }),
+      () => gatehouse.beginTotpEnrollment({ sessionToken: session.token, password: text(req.body.password) }),
       { fields: ["password"] },
     );
     if (!result.ok) {
@@ -137,7 +137,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return res.redirect(303, "/login");
     }
     const result = await attempt(
-      () => gatehouse.completeTotpEnrollment(session.token, { code: text(req.body.code) }),
+      () => gatehouse.completeTotpEnrollment({ sessionToken: session.token, code: text(req.body.code) }),
       {
         fields: ["code"],
       },
@@ -213,7 +213,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
 
   router.post("/logout", async (req, res) => {
     const session = pending(req);
-    if (session) await gatehouse.logout(session.token);
+    if (session) await gatehouse.logout({ sessionToken: session.token });
     auth.clearSession(req, res);
     res.redirect(303, "/login");
   });
