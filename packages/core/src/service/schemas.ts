@@ -84,9 +84,12 @@ const permissions = z
       .strict(),
   )
   .max(2000);
-const mfaRequirement = z.enum(["off", "optional", "required"]);
-const authMode = z.enum(["password", "sso"]);
-const provisioning = z.enum(["invite", "external", "members-only"]);
+// Sets of values are `z.literal([...])` rather than `z.enum`: the same check and the same issue
+// (`invalid_value`), typed as a union ("off" | "optional" | "required") instead of a value map whose members the
+// API reference would list one by one, undocumented.
+const mfaRequirement = z.literal(["off", "optional", "required"]);
+const authMode = z.literal(["password", "sso"]);
+const provisioning = z.literal(["invite", "external", "members-only"]);
 const userOnly = z.object({ userId: id }).strict();
 const sessionOnly = z.object({ sessionToken }).strict();
 
@@ -95,7 +98,7 @@ const sessionOnly = z.object({ sessionToken }).strict();
 const createOrganization = z
   .object({
     name,
-    preset: z.enum(["enterprise", "team"]).optional(),
+    preset: z.literal(["enterprise", "team"]).optional(),
     mfa: mfaRequirement.optional(),
     authMode: authMode.optional(),
     provisioning: provisioning.optional(),
@@ -129,7 +132,7 @@ const addUser = z
   .strict();
 const linkAndPassword = z.object({ token: linkToken, password }).strict();
 const login = z.object({ email: emailAddress(), password }).strict();
-const verifySecondFactor = z.object({ sessionToken, method: z.enum(secondFactorMethods), code }).strict();
+const verifySecondFactor = z.object({ sessionToken, method: z.literal(secondFactorMethods), code }).strict();
 const beginTotpEnrollment = z.object({ sessionToken, password: password.optional() }).strict();
 const sessionAndCode = z.object({ sessionToken, code }).strict();
 const startMfaPhoneChange = z.object({ sessionToken, password, phone }).strict();
