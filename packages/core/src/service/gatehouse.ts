@@ -80,7 +80,7 @@ export interface Gatehouse {
   /**
    * Invites people from one field of addresses with the same roles; all or nothing.
    * @example
-   * await gatehouse.inviteUsers(actor, { organizationId, emails: "ada@acme.test, grace@acme.test", roles: ["platform.user"] });
+   * await gatehouse.inviteUsers(actor, { organizationId, emails: "ada@acme.test, grace@acme.test", roles: ["platform.viewer"] });
    */
   inviteUsers(actor: Actor, input: InviteUsersInput): Promise<ProvisionResult>;
   /**
@@ -230,7 +230,7 @@ export interface Gatehouse {
    * await gatehouse.createRole(actor, {
    *   organizationId,
    *   name: "Auditor",
-   *   permissions: [{ page: "platform.audit-log", action: "view" }],
+   *   permissions: [{ page: "platform.user-management", action: "view-audit" }],
    * });
    */
   createRole(actor: Actor, input: CreateRoleInput): Promise<RoleView>;
