@@ -139,6 +139,12 @@ async function arbitraries(): Promise<{
     fc.array(junkObject(["page", "action"]), { maxLength: 3 }),
     fc.constant([{ page: "platform.user-management", action: "view" }]),
   );
+  /** An input of one field, or junk in place of the whole input object. */
+  const inputOf = (key: string, value: fc.Arbitrary<unknown>) =>
+    fc.oneof(
+      junk,
+      value.map((v) => ({ [key]: v })),
+    );
   const a = (arb: fc.Arbitrary<(g: Gatehouse, actor: Actor) => Promise<unknown>>) =>
     arb.map((call) => (actor: Actor) => call(g, actor));
 
@@ -148,7 +154,7 @@ async function arbitraries(): Promise<{
         (i) => (g, x) => g.createOrganization(x, i as never),
       ),
     ),
-    getOrganization: a(id.map((o) => (g, x) => g.getOrganization(x, { organizationId: o as never }))),
+    getOrganization: a(inputOf("organizationId", id).map((i) => (g, x) => g.getOrganization(x, i as never))),
     updateOrganizationSettings: a(
       fc.tuple(id, junkObject(["mfa", "authMode", "provisioning"])).map(
         ([o, i]) =>
@@ -166,7 +172,7 @@ async function arbitraries(): Promise<{
         (i) => (g, x) => g.addUser(x, i as never),
       ),
     ),
-    resendInvitation: a(id.map((u) => (g, x) => g.resendInvitation(x, { userId: u as never }))),
+    resendInvitation: a(inputOf("userId", id).map((i) => (g, x) => g.resendInvitation(x, i as never))),
     activateAccount: a(junkObject(["token", "password"]).map((i) => (g) => g.activateAccount(i as never))),
     login: a(inputObject({ email, password: text }).map((i) => (g) => g.login(i as never))),
     verifySecondFactor: a(
@@ -176,7 +182,7 @@ async function arbitraries(): Promise<{
             g.verifySecondFactor({ sessionToken: t as never, ...i } as never),
       ),
     ),
-    sendSignInCode: a(token.map((t) => (g) => g.sendSignInCode({ sessionToken: t as never }))),
+    sendSignInCode: a(inputOf("sessionToken", token).map((i) => (g) => g.sendSignInCode(i as never))),
     beginTotpEnrollment: a(
       fc.tuple(token, junkObject(["password"])).map(
         ([t, i]) =>
@@ -219,22 +225,24 @@ async function arbitraries(): Promise<{
             g.changePassword({ sessionToken: t as never, ...i } as never),
       ),
     ),
-    validateSession: a(token.map((t) => (g) => g.validateSession({ sessionToken: t as never }))),
-    logout: a(junk.map((t) => (g) => g.logout({ sessionToken: t as never }))),
+    validateSession: a(inputOf("sessionToken", token).map((i) => (g) => g.validateSession(i as never))),
+    logout: a(inputOf("sessionToken", junk).map((i) => (g) => g.logout(i as never))),
     revokeSessions: a(
       id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.revokeSessions(x, { userId: u as never })),
     ),
-    unlockUser: a(id.map((u) => (g, x) => g.unlockUser(x, { userId: u as never }))),
-    resetSecondFactorLock: a(id.map((u) => (g, x) => g.resetSecondFactorLock(x, { userId: u as never }))),
+    unlockUser: a(inputOf("userId", id).map((i) => (g, x) => g.unlockUser(x, i as never))),
+    resetSecondFactorLock: a(
+      inputOf("userId", id).map((i) => (g, x) => g.resetSecondFactorLock(x, i as never)),
+    ),
     requestPasswordReset: a(inputObject({ email }).map((i) => (g) => g.requestPasswordReset(i as never))),
-    issuePasswordReset: a(id.map((u) => (g, x) => g.issuePasswordReset(x, { userId: u as never }))),
+    issuePasswordReset: a(inputOf("userId", id).map((i) => (g, x) => g.issuePasswordReset(x, i as never))),
     resetPassword: a(junkObject(["token", "password"]).map((i) => (g) => g.resetPassword(i as never))),
     listUsers: a(
       inputObject({ organizationId: id, search: text, cursor: junk, limit: junk }).map(
         (i) => (g, x) => g.listUsers(x, i as never),
       ),
     ),
-    getUser: a(id.map((u) => (g, x) => g.getUser(x, { userId: u as never }))),
+    getUser: a(inputOf("userId", id).map((i) => (g, x) => g.getUser(x, i as never))),
     updateUser: a(
       fc
         .tuple(
@@ -258,7 +266,7 @@ async function arbitraries(): Promise<{
     removeUser: a(
       id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.removeUser(x, { userId: u as never })),
     ),
-    listRoles: a(id.map((o) => (g, x) => g.listRoles(x, { organizationId: o as never }))),
+    listRoles: a(inputOf("organizationId", id).map((i) => (g, x) => g.listRoles(x, i as never))),
     createRole: a(
       inputObject({ organizationId: id, name: text, description: text, permissions }).map(
         (i) => (g, x) => g.createRole(x, i as never),
