@@ -114,8 +114,8 @@ export function createApp({ gatehouse, outbox = null, dev = false, staffKey = nu
         // The service names ids ("platform.user-management"); a person reads the page and action in words.
         const message = isGatehouseError(error, "FORBIDDEN")
           ? error.details.issues?.length
-            ? escalationWords(gatehouse.context.matrix, error.details.issues)
-            : forbiddenWords(gatehouse.context.matrix, error.details.permission)
+            ? escalationWords(gatehouse.config.matrix, error.details.issues)
+            : forbiddenWords(gatehouse.config.matrix, error.details.permission)
           : error instanceof Error
             ? error.message
             : "Refused.";

@@ -22,7 +22,7 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
   const text = (value) => (typeof value === "string" ? value : "");
 
   router.get("/account", signedIn, async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), authOf(req).user.id);
+    const user = await gatehouse.getUser(actorOf(req), { userId: authOf(req).user.id });
     send(res, accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: noErrors }));
   });
 
@@ -33,14 +33,15 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
     const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
-        gatehouse.updateUser(actorOf(req), auth.user.id, {
+        gatehouse.updateUser(actorOf(req), {
+          userId: auth.user.id,
           ...nameChanges(preset, postedNameValues(req.body), auth.user),
           phone: phone || null,
         }),
       { fields: [...names.fields, "phone"], rename: names.rename },
     );
     if (!result.ok) {
-      const user = await gatehouse.getUser(actorOf(req), auth.user.id);
+      const user = await gatehouse.getUser(actorOf(req), { userId: auth.user.id });
       return send(
         res,
         accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: result.errors }),
@@ -54,10 +55,10 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
   router.post("/account/recovery-code", signedIn, async (req, res) => {
     const auth = authOf(req);
     const result = await attempt(
-      () => gatehouse.revealRecoveryCode(auth.token, { password: text(req.body.password) }),
-      { fields: ["password"], lockout: gatehouse.context.policy.lockout, locked: "password" },
+      () => gatehouse.revealRecoveryCode({ sessionToken: auth.token, password: text(req.body.password) }),
+      { fields: ["password"], lockout: gatehouse.config.policy.lockout, locked: "password" },
     );
-    const user = await gatehouse.getUser(actorOf(req), auth.user.id);
+    const user = await gatehouse.getUser(actorOf(req), { userId: auth.user.id });
     if (!result.ok) {
       /** @type {FormErrors} */
       const errors =

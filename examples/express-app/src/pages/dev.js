@@ -77,7 +77,7 @@ export function devRoutes({ gatehouse, outbox, viewOf, flash, staffKey }) {
       authMode: /** @type {any} */ (pick(req.body.authMode, ["password", "sso"])),
     };
     const result = await attempt(
-      () => gatehouse.updateOrganizationSettings(devStaff, organization.id, input),
+      () => gatehouse.updateOrganizationSettings(devStaff, { organizationId: organization.id, ...input }),
       {
         fields: [],
       },

@@ -33,7 +33,7 @@ export function settingsRoutes({ gatehouse, viewOf }) {
   const router = Router();
   router.get("/settings", signedIn, (req, res) => {
     const organization = /** @type {OrganizationRecord} */ (authOf(req).organization);
-    send(res, settingsPage(viewOf(req, res), organization, gatehouse.context.policyOf(organization)));
+    send(res, settingsPage(viewOf(req, res), organization, gatehouse.config.policyOf(organization)));
   });
   return router;
 }

@@ -26,7 +26,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   const pending = (req) => sessionOf(req);
   /** @param {unknown} value */
   const text = (value) => (typeof value === "string" ? value : "");
-  const { lockout } = gatehouse.context.policy;
+  const { lockout } = gatehouse.config.policy;
   /**
    * The password rules of a session's organization (its preset's), or the service's.
    * @param {Auth | null} [session]
@@ -34,8 +34,8 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
    */
   const passwordRules = (session) =>
     session
-      ? gatehouse.context.policyOf(/** @type {OrganizationRecord} */ (session.organization)).password
-      : gatehouse.context.policy.password;
+      ? gatehouse.config.policyOf(/** @type {OrganizationRecord} */ (session.organization)).password
+      : gatehouse.config.policy.password;
 
   router.get("/login", (req, res) => {
     const session = pending(req);
@@ -76,7 +76,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     if (session?.stage !== "mfa") return res.redirect(303, "/login");
     const method = req.body.method === "recovery" ? "recovery" : "totp";
     const result = await attempt(
-      () => gatehouse.verifySecondFactor(session.token, { method, code: text(req.body.code) }),
+      () => gatehouse.verifySecondFactor({ sessionToken: session.token, method, code: text(req.body.code) }),
       { fields: ["code"], lockout },
     );
     if (!result.ok) {
@@ -128,7 +128,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return send(res, passwordPage(viewOf(req, res), forced, rules, errors), 400);
     }
     const input = forced ? { newPassword } : { newPassword, currentPassword: text(req.body.currentPassword) };
-    const result = await attempt(() => gatehouse.changePassword(session.token, input), {
+    const result = await attempt(() => gatehouse.changePassword({ sessionToken: session.token, ...input }), {
       fields: ["newPassword", "currentPassword"],
       rename: { password: "newPassword" },
     });
@@ -157,12 +157,12 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   router.post("/mfa/enroll/start", async (req, res) => {
     const session = pending(req);
     if (session?.stage === "mfa-enrollment") {
-      const enrollment = await gatehouse.beginTotpEnrollment(session.token);
+      const enrollment = await gatehouse.beginTotpEnrollment({ sessionToken: session.token });
       return send(res, await enrollPage(viewOf(req, res), enrollment, true, noErrors));
     }
     if (session?.stage !== "authenticated") return res.redirect(303, "/login");
     const result = await attempt(
-      () => gatehouse.beginTotpEnrollment(session.token, { password: text(req.body.password) }),
+      () => gatehouse.beginTotpEnrollment({ sessionToken: session.token, password: text(req.body.password) }),
       { fields: ["password"], lockout, locked: "password" },
     );
     if (!result.ok) {
@@ -181,7 +181,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return res.redirect(303, "/login");
     }
     const result = await attempt(
-      () => gatehouse.completeTotpEnrollment(session.token, { code: text(req.body.code) }),
+      () => gatehouse.completeTotpEnrollment({ sessionToken: session.token, code: text(req.body.code) }),
       {
         fields: ["code"],
       },
@@ -270,7 +270,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
 
   router.post("/logout", async (req, res) => {
     const session = pending(req);
-    if (session) await gatehouse.logout(session.token);
+    if (session) await gatehouse.logout({ sessionToken: session.token });
     auth.clearSession(req, res);
     if (session) flash(res, "You are signed out.");
     res.redirect(303, "/login");

@@ -85,7 +85,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
       {
         fields: ["emails", "roles"],
         otherwise: "emails",
-        matrix: gatehouse.context.matrix,
+        matrix: gatehouse.config.matrix,
         escalation: "roles",
       },
     );
@@ -106,7 +106,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
   });
 
   router.get("/users/:id/edit", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     const values = {
       email: user.email,
       ...nameValuesOf(user),
@@ -119,7 +119,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
   });
 
   router.post("/users/:id", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     const preset = authOf(req).organization.settings.preset;
     const values = {
       email: text(req.body.email),
@@ -133,7 +133,8 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
-        gatehouse.updateUser(actorOf(req), user.id, {
+        gatehouse.updateUser(actorOf(req), {
+          userId: user.id,
           email: values.email,
           ...nameChanges(preset, values, user),
           phone: values.phone || null,
@@ -143,7 +144,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
       {
         fields: ["email", ...names.fields, "phone", "roles", "currentPassword"],
         rename: names.rename,
-        matrix: gatehouse.context.matrix,
+        matrix: gatehouse.config.matrix,
         escalation: "roles",
       },
     );
@@ -173,13 +174,15 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
   });
 
   router.get("/users/:id/delete", signedIn, requirePermission(USERS, "delete"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     await render(req, res, () => deleteModal(user, noErrors));
   });
 
   router.post("/users/:id/delete", signedIn, requirePermission(USERS, "delete"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
-    const result = await attempt(() => gatehouse.removeUser(actorOf(req), user.id), { fields: [] });
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
+    const result = await attempt(() => gatehouse.removeUser(actorOf(req), { userId: user.id }), {
+      fields: [],
+    });
     if (!result.ok) return render(req, res, () => deleteModal(user, result.errors), 409);
     flash(res, `Deleted ${user.email}.`);
     res.redirect(303, "/users");
@@ -190,8 +193,10 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     signedIn,
     requirePermission(USERS, "reset-password"),
     async (req, res) => {
-      const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
-      const result = await attempt(() => gatehouse.issuePasswordReset(actorOf(req), user.id), { fields: [] });
+      const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
+      const result = await attempt(() => gatehouse.issuePasswordReset(actorOf(req), { userId: user.id }), {
+        fields: [],
+      });
       if (!result.ok) flash(res, result.errors.form.join(" "));
       else if (!result.value.delivered)
         flash(res, `The reset e-mail to ${user.email} could not be sent: try again.`);

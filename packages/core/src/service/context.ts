@@ -97,7 +97,7 @@ export interface ServiceContext {
   readonly attemptRetentionMs: number;
   readonly rateLimiter: RateLimiter;
   readonly principals: PrincipalCache;
-  policyOf(organization: OrganizationRecord): GatehousePolicy;
+  policyOf(organization: Pick<OrganizationRecord, "settings">): GatehousePolicy;
   /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
   sendMail(message: MailMessage): Promise<boolean>;
   /** Sends a code by SMS; resolves whether it was accepted, never rejects. */

@@ -8,10 +8,11 @@ import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from ".
 import type { ServiceContext } from "./context.js";
 import { factorCounter, secondFactorLocked } from "./factors/counter.js";
 import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
+import type { LoginInput, VerifySecondFactorInput } from "./inputs.js";
 import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
-import { issueSession, requireSession, type ValidSession } from "./sessions.js";
+import { issueSession, type LoadedSession, requireSession } from "./sessions.js";
 
 export type { LoginResult } from "./login-result.js";
 
@@ -27,10 +28,7 @@ export const selfActor = (user: UserRecord): AuditActor => ({
  * checked, so parallel guesses never verify more passwords than the lockout policy allows; an unknown address
  * costs one dummy argon2id verification and answers exactly like a wrong password.
  */
-export async function login(
-  ctx: ServiceContext,
-  input: { email: string; password: string },
-): Promise<LoginResult> {
+export async function login(ctx: ServiceContext, input: LoginInput): Promise<LoginResult> {
   const { email, password } = parseInput(schemas.login, input);
   const address = normalizeEmail(email);
   const lockout = ctx.policy.lockout;
@@ -113,10 +111,9 @@ async function verifyLoginPassword(
  */
 export async function verifySecondFactor(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { method: SecondFactorMethod; code: string },
+  input: VerifySecondFactorInput,
 ): Promise<LoginResult> {
-  const { method, code } = parseInput(schemas.secondFactor, input);
+  const { sessionToken, method, code } = parseInput(schemas.verifySecondFactor, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa"]);
   const { user, organization, policy } = valid;
   const gate = attemptGate(ctx, loginAttemptKey(user.email), ctx.policy.lockout);
@@ -167,7 +164,7 @@ export async function verifySecondFactor(
 /** Settles a wrong code on both counters, audits, warns the user once per pending sign-in, and throws. */
 async function refuseWrongCode(
   ctx: ServiceContext,
-  valid: ValidSession,
+  valid: LoadedSession,
   method: SecondFactorMethod,
   gate: ReturnType<typeof attemptGate>,
   counter: ReturnType<typeof factorCounter>,
@@ -189,7 +186,11 @@ async function refuseWrongCode(
  * per pending sign-in (a compare-and-set on a key of the session), so a guesser cannot flood the inbox; a
  * new sign-in needs the password again and is bounded by the lockout and the second-factor cap.
  */
-async function warnOnce(ctx: ServiceContext, valid: ValidSession, method: SecondFactorMethod): Promise<void> {
+async function warnOnce(
+  ctx: ServiceContext,
+  valid: LoadedSession,
+  method: SecondFactorMethod,
+): Promise<void> {
   const { session, user, policy } = valid;
   const end = new Date(session.createdAt.getTime() + policy.session.absoluteLifetimeMs);
   const first = await ctx.store.attempts.compareAndSet(

@@ -101,7 +101,9 @@ describe("every broken password rule at once", () => {
       email: "password@acme.test",
       password: temporaryPassword("password@acme.test"),
     });
-    const issues = await issuesOf(gatehouse.changePassword(first.token, { newPassword: "password" }));
+    const issues = await issuesOf(
+      gatehouse.changePassword({ sessionToken: first.token, newPassword: "password" }),
+    );
     expect(issues.map((i) => i.reason)).toEqual(["too-short", "common", "contains-email"]);
   });
 });
