@@ -87,7 +87,7 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
   const sessions: SessionRepository = {
     create: (session) =>
       locked("sessions.create", (doc) => {
-        if (doc.sessions[session.tokenHash]) throw new GatehouseError("CONFLICT", "This session exists.");
+        if (doc.sessions[session.tokenHash]) throw conflict("tokenHash", "This session exists.");
         doc.sessions[session.tokenHash] = session;
         return write(undefined);
       }),
@@ -144,7 +144,7 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
   const tokens: TokenRepository = {
     create: (token) =>
       locked("tokens.create", (doc) => {
-        if (doc.tokens[token.hash]) throw new GatehouseError("CONFLICT", "This token exists.");
+        if (doc.tokens[token.hash]) throw conflict("hash", "This token exists.");
         doc.tokens[token.hash] = token;
         return write(undefined);
       }),
@@ -182,4 +182,11 @@ function parseState(text: unknown): unknown {
 
 function live<T extends { expiresAt: Date }>(record: T | undefined, now: Date): T | null {
   return record && now < record.expiresAt ? record : null;
+}
+
+/** The CONFLICT of a taken key, naming its field as the store contract asks. */
+function conflict(field: string, message: string): GatehouseError {
+  return new GatehouseError("CONFLICT", message, {
+    issues: [{ path: [field], reason: "already-exists", message }],
+  });
 }

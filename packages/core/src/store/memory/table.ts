@@ -141,14 +141,33 @@ export function decodeCursor(cursor: string, length: number): string[] {
   ]);
 }
 
-/** Compares two sort keys part by part in code-unit order. */
+/** Compares two sort keys part by part in code-point order (see {@link compareCodePoints}). */
 export function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? "";
-    const y = b[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
+    const order = compareCodePoints(a[i] ?? "", b[i] ?? "");
+    if (order !== 0) return order;
   }
   return 0;
+}
+
+/**
+ * Compares two strings by Unicode code point, as the store contract orders keys (and as a binary SQL
+ * collation does). JavaScript's `<` compares UTF-16 code units, which would put U+10000 and above (stored as
+ * surrogates, 0xD800–0xDFFF) before U+E000–U+FFFF: the units are remapped so surrogates sort last.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
 }
 
 /** How to page through one listing: its sort key (of a fixed number of parts) and direction. */
