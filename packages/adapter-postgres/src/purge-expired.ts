@@ -1,6 +1,5 @@
+import { checkSchemaName, type GatehouseTables } from "@gatehousejs/sql-base";
 import type { Kysely } from "kysely";
-import type { GatehouseTables } from "./schema.js";
-import { checkSchemaName } from "./schema-name.js";
 import { toStoreError } from "./store-error.js";
 
 /** Options of {@link purgeExpired}. */

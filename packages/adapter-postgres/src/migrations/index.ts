@@ -1,7 +1,7 @@
 import { GatehouseError } from "@gatehousejs/core";
+import { checkSchemaName } from "@gatehousejs/sql-base";
 import { type Kysely, sql } from "kysely";
 import type { MigrationProvider, MigrationResultSet } from "kysely/migration";
-import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";

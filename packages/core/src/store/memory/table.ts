@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from "../../adapter-kit/cursor.js";
 import { GatehouseError, type Issue, ValidationError } from "../../errors.js";
 
 /** The unique index of a table: the key a row takes (e.g. its lower-cased e-mail) and the error when it is taken. */
@@ -119,26 +120,6 @@ export function copy<T>(value: T): T {
 /** The patch without `undefined` values: an absent field and an undefined one both leave the value alone. */
 export function definedFields<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** An opaque cursor for keyset pagination: the sort key of the last row of a page. */
-export function encodeCursor(key: readonly string[]): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
-}
-
-/** The sort key inside a cursor of `length` parts; a cursor not made by `encodeCursor` is a VALIDATION error. */
-export function decodeCursor(cursor: string, length: number): string[] {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(key) && key.length === length && key.every((part) => typeof part === "string")) {
-      return key as string[];
-    }
-  } catch {
-    // Falls through to the error below: a malformed cursor is the caller's input, not a storage failure.
-  }
-  throw new ValidationError("The cursor is not one this listing returned.", [
-    { path: ["cursor"], reason: "invalid-cursor", message: "The cursor is not one this listing returned." },
-  ]);
 }
 
 /** Compares two sort keys part by part in code-point order (see {@link compareCodePoints}). */

@@ -1,14 +1,14 @@
-import type { SessionRecord, SessionRepository } from "@gatehousejs/core";
-import type { Kysely, Selectable } from "kysely";
-import type { GatehouseTables, SessionsTable } from "../schema.js";
-import { conflictError, isUniqueViolation } from "../store-error.js";
-import { toDate } from "../values.js";
+import type { SessionRepository } from "@gatehousejs/core";
+import { conflictError } from "@gatehousejs/core/adapter-kit";
+import { isUniqueViolation, type SqlContext } from "../context.js";
+import { toSession } from "../rows.js";
 
 // Expiry is decided by the `now` the service passes (its clock), never by the database's own clock, so a
-// test clock and the server agree. Expired rows are ignored by every read; `purgeExpired` deletes them.
+// test clock and the server agree. Expired rows are ignored by every read; a purge job deletes them.
 
 /** The session repository. */
-export function createSessionRepository(db: Kysely<GatehouseTables>): SessionRepository {
+export function createSessionRepository({ db, dialect }: SqlContext): SessionRepository {
+  const instant = (at: Date): Date => dialect.toInstant(at) as Date;
   return {
     async create(session) {
       try {
@@ -20,13 +20,13 @@ export function createSessionRepository(db: Kysely<GatehouseTables>): SessionRep
             organization_id: session.organizationId,
             stage: session.stage,
             second_factor_verified: session.secondFactorVerified,
-            created_at: session.createdAt,
-            last_active_at: session.lastActiveAt,
-            expires_at: session.expiresAt,
+            created_at: instant(session.createdAt),
+            last_active_at: instant(session.lastActiveAt),
+            expires_at: instant(session.expiresAt),
           })
           .execute();
       } catch (error) {
-        if (!isUniqueViolation(error, "sessions_pkey")) throw error;
+        if (!isUniqueViolation(dialect, error, "primary")) throw error;
         const message = "A session with this token hash exists.";
         throw conflictError(message, [{ path: ["tokenHash"], reason: "already-exists", message }], error);
       }
@@ -37,15 +37,15 @@ export function createSessionRepository(db: Kysely<GatehouseTables>): SessionRep
         .selectFrom("sessions")
         .selectAll()
         .where("token_hash", "=", tokenHash)
-        .where("expires_at", ">", now)
+        .where("expires_at", ">", instant(now))
         .executeTakeFirst();
-      return row === undefined ? null : toSession(row);
+      return row === undefined ? null : toSession(row, dialect.fromInstant);
     },
 
     async touch(tokenHash, lastActiveAt, expiresAt) {
       await db
         .updateTable("sessions")
-        .set({ last_active_at: lastActiveAt, expires_at: expiresAt })
+        .set({ last_active_at: instant(lastActiveAt), expires_at: instant(expiresAt) })
         .where("token_hash", "=", tokenHash)
         .execute();
     },
@@ -55,12 +55,8 @@ export function createSessionRepository(db: Kysely<GatehouseTables>): SessionRep
     },
 
     async deleteByUser(userId) {
-      const rows = await db
-        .deleteFrom("sessions")
-        .where("user_id", "=", userId)
-        .returning("token_hash")
-        .execute();
-      return rows.length;
+      const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async listByUser(userId, now) {
@@ -68,24 +64,11 @@ export function createSessionRepository(db: Kysely<GatehouseTables>): SessionRep
         .selectFrom("sessions")
         .selectAll()
         .where("user_id", "=", userId)
-        .where("expires_at", ">", now)
+        .where("expires_at", ">", instant(now))
         .orderBy("created_at", "desc")
         .orderBy("token_hash", "desc")
         .execute();
-      return rows.map(toSession);
+      return rows.map((row) => toSession(row, dialect.fromInstant));
     },
-  };
-}
-
-function toSession(row: Selectable<SessionsTable>): SessionRecord {
-  return {
-    tokenHash: row.token_hash,
-    userId: row.user_id,
-    organizationId: row.organization_id,
-    stage: row.stage,
-    secondFactorVerified: row.second_factor_verified,
-    createdAt: toDate(row.created_at),
-    lastActiveAt: toDate(row.last_active_at),
-    expiresAt: toDate(row.expires_at),
   };
 }

@@ -1,8 +1,9 @@
 import type { Page, UserListQuery, UserRecord } from "@gatehousejs/core";
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
-import { decodeCursor, encodeCursor } from "../cursor.js";
+import { decodeCursor, encodeCursor } from "@gatehousejs/core/adapter-kit";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { SqlContext } from "../context.js";
 import type { GatehouseTables } from "../schema.js";
-import { selectRoles, toUserRecord } from "./user-rows.js";
+import { toUserRecord } from "../user-rows.js";
 
 type UsersBuilder = ExpressionBuilder<GatehouseTables, "users">;
 
@@ -16,7 +17,7 @@ type UsersBuilder = ExpressionBuilder<GatehouseTables, "users">;
  * combined with UNION ALL rather than OR so the planner never falls back to scanning the organization.
  */
 export async function listUsers(
-  db: Kysely<GatehouseTables>,
+  { db, dialect }: SqlContext,
   query: UserListQuery,
 ): Promise<Page<UserRecord>> {
   const limit = Math.max(1, Math.floor(query.limit));
@@ -29,7 +30,7 @@ export async function listUsers(
   };
 
   const search = query.search?.toLowerCase() ?? "";
-  let rowsQuery = db.selectFrom("users").selectAll("users").select(selectRoles).where(inOrganization);
+  let rowsQuery = db.selectFrom("users").selectAll("users").select(dialect.selectRoles).where(inOrganization);
   if (search !== "") {
     const prefix = `${search.replace(/[\\%_]/g, "\\$&")}%`;
     const byEmail = db
@@ -72,7 +73,7 @@ export async function listUsers(
     .limit(limit + 1)
     .execute();
 
-  const items = rows.slice(0, limit).map(toUserRecord);
+  const items = rows.slice(0, limit).map((row) => toUserRecord(row, dialect));
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last !== undefined ? encodeCursor([last.email, last.id]) : null;
   return { items, nextCursor };

@@ -1,39 +1,42 @@
 import type { AuditQuery, AuditRecord, AuditRepository, Page } from "@gatehousejs/core";
 import {
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type Selectable,
-  type SqlBool,
-  sql,
-} from "kysely";
-import { inSavepoint } from "../atomically.js";
-import { decodeCursor, encodeCursor, invalidCursor } from "../cursor.js";
-import type { AuditLogTable, GatehouseTables } from "../schema.js";
-import { conflictError, isUniqueViolation } from "../store-error.js";
-import { fromJson, inChunks, toDate, toJson } from "../values.js";
+  conflictError,
+  decodeCursor,
+  encodeCursor,
+  inChunks,
+  invalidCursor,
+} from "@gatehousejs/core/adapter-kit";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { isUniqueViolation, type SqlContext } from "../context.js";
+import { toAuditRecord, toAuditRow } from "../rows.js";
+import { inSavepoint } from "../savepoints.js";
+import type { GatehouseTables } from "../schema.js";
 
 type AuditBuilder = ExpressionBuilder<GatehouseTables, "audit_log">;
 
 /** The append-only audit log. */
-export function createAuditRepository(db: Kysely<GatehouseTables>): AuditRepository {
+export function createAuditRepository(ctx: SqlContext): AuditRepository {
+  const { db, dialect } = ctx;
   return {
     async append(entries) {
       if (entries.length === 0) return;
       try {
         await inSavepoint(db, async (trx) => {
           for (const chunk of inChunks(entries, 1000)) {
-            await trx.insertInto("audit_log").values(chunk.map(toAuditRow)).execute();
+            await trx
+              .insertInto("audit_log")
+              .values(chunk.map((entry) => toAuditRow(entry, dialect)))
+              .execute();
           }
         });
       } catch (error) {
-        if (!isUniqueViolation(error, "audit_log_pkey")) throw error;
+        if (!isUniqueViolation(dialect, error, "primary")) throw error;
         const message = "An audit entry with this id exists.";
         throw conflictError(message, [{ path: ["id"], reason: "already-exists", message }], error);
       }
     },
 
-    list: (query) => listAudit(db, query),
+    list: (query) => listAudit(ctx, query),
   };
 }
 
@@ -45,7 +48,7 @@ export function createAuditRepository(db: Kysely<GatehouseTables>): AuditReposit
  * planner can only answer by collecting every match and sorting, each side is a range scan of its own
  * index that stops after one page, and UNION ALL merges the two short lists.
  */
-async function listAudit(db: Kysely<GatehouseTables>, query: AuditQuery): Promise<Page<AuditRecord>> {
+async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promise<Page<AuditRecord>> {
   const limit = Math.max(1, Math.floor(query.limit));
   const before = query.cursor ? decodeCursor(query.cursor, 2) : null;
   if (before !== null && Number.isNaN(Date.parse(before[0] ?? ""))) throw invalidCursor();
@@ -53,7 +56,10 @@ async function listAudit(db: Kysely<GatehouseTables>, query: AuditQuery): Promis
     const organization = eb("organization_id", "=", query.organizationId);
     if (before === null) return organization;
     const [at, id] = before as [string, string];
-    return eb.and([organization, eb(eb.refTuple("at", "id"), "<", eb.tuple(new Date(at), id))]);
+    return eb.and([
+      organization,
+      eb(eb.refTuple("at", "id"), "<", eb.tuple(dialect.toInstant(new Date(at)) as Date, id)),
+    ]);
   };
 
   let rowsQuery = db.selectFrom("audit_log").selectAll().where(inOrganization);
@@ -85,37 +91,9 @@ async function listAudit(db: Kysely<GatehouseTables>, query: AuditQuery): Promis
     .limit(limit + 1)
     .execute();
 
-  const items = rows.slice(0, limit).map(toAuditRecord);
+  const items = rows.slice(0, limit).map((row) => toAuditRecord(row, dialect.fromInstant));
   const last = items.at(-1);
   const nextCursor =
     rows.length > limit && last !== undefined ? encodeCursor([last.at.toISOString(), last.id]) : null;
   return { items, nextCursor };
-}
-
-function toAuditRow(entry: AuditRecord) {
-  return {
-    id: entry.id,
-    organization_id: entry.organizationId,
-    at: entry.at,
-    action: entry.action,
-    actor_kind: entry.actor.kind,
-    actor_id: entry.actor.id,
-    actor_email: entry.actor.email,
-    subject_user_id: entry.subjectUserId,
-    subject_email: entry.subjectEmail,
-    details: toJson(entry.details),
-  };
-}
-
-function toAuditRecord(row: Selectable<AuditLogTable>): AuditRecord {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    at: toDate(row.at),
-    action: row.action,
-    actor: { kind: row.actor_kind, id: row.actor_id, email: row.actor_email },
-    subjectUserId: row.subject_user_id,
-    subjectEmail: row.subject_email,
-    details: fromJson<Record<string, unknown>>(row.details),
-  };
 }

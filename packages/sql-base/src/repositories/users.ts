@@ -1,19 +1,21 @@
 import type { Issue, UserRecord, UserRepository } from "@gatehousejs/core";
+import { conflictError, inChunks, toNumber } from "@gatehousejs/core/adapter-kit";
 import { type Kysely, sql } from "kysely";
-import { atomically } from "../atomically.js";
+import { asciiLowerCase, duplicateKeyOf, isUniqueViolation, type SqlContext } from "../context.js";
+import { atomically } from "../savepoints.js";
 import type { GatehouseTables } from "../schema.js";
-import { conflictError, duplicateKeyOf, isUniqueViolation } from "../store-error.js";
-import { inChunks, toNumber } from "../values.js";
+import { toRoleRows, toUserInsert, toUserRecord, toUserUpdate } from "../user-rows.js";
 import { listUsers } from "./user-listing.js";
-import { selectRoles, toRoleRows, toUserInsert, toUserRecord, toUserUpdate } from "./user-rows.js";
 
 // PostgreSQL accepts at most 65,535 parameters per statement: big batches go in chunks of this many rows.
 const CHUNK = 500;
 
 /** The user repository on one connection or transaction. */
-export function createUserRepository(db: Kysely<GatehouseTables>): UserRepository {
+export function createUserRepository(ctx: SqlContext): UserRepository {
+  const { db, dialect } = ctx;
   const selectUsers = (executor: Kysely<GatehouseTables>) =>
-    executor.selectFrom("users").selectAll("users").select(selectRoles);
+    executor.selectFrom("users").selectAll("users").select(dialect.selectRoles);
+  const toRecord = (row: Parameters<typeof toUserRecord>[0]) => toUserRecord(row, dialect);
 
   return {
     async createMany(users) {
@@ -21,10 +23,13 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
       try {
         await atomically(db, async (trx) => {
           // Every problem is collected before anything is written, so the error names each taken address.
-          const issues = await findCreateIssues(trx, users);
+          const issues = await findCreateIssues({ db: trx, dialect }, users);
           if (issues.length > 0) throw conflictError("Some users could not be created; none were.", issues);
           for (const chunk of inChunks(users, CHUNK)) {
-            await trx.insertInto("users").values(chunk.map(toUserInsert)).execute();
+            await trx
+              .insertInto("users")
+              .values(chunk.map((user) => toUserInsert(user, dialect)))
+              .execute();
           }
           const roleRows = users.flatMap((user) => toRoleRows(user, user.roles));
           for (const chunk of inChunks(roleRows, CHUNK * 4)) {
@@ -33,9 +38,9 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
         });
       } catch (error) {
         // Another transaction took an address or an id between the check and the insert.
-        if (isUniqueViolation(error, "users_email_key")) {
-          const key = duplicateKeyOf(error);
-          const taken = users.map((user) => user.email).filter((email) => email.toLowerCase() === key);
+        if (isUniqueViolation(dialect, error, "users_email_key")) {
+          const key = duplicateKeyOf(dialect, error);
+          const taken = users.map((user) => user.email).filter((email) => asciiLowerCase(email) === key);
           const emails = taken.length > 0 ? taken : users.map((user) => user.email);
           throw conflictError(
             "Some users could not be created; none were.",
@@ -43,7 +48,7 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
             error,
           );
         }
-        if (isUniqueViolation(error, "users_pkey")) {
+        if (isUniqueViolation(dialect, error, "primary")) {
           const message = "A user with this id exists.";
           throw conflictError(message, [{ path: ["id"], reason: "already-exists", message }], error);
         }
@@ -53,38 +58,42 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
 
     async findById(id) {
       const row = await selectUsers(db).where("users.id", "=", id).executeTakeFirst();
-      return row === undefined ? null : toUserRecord(row);
+      return row === undefined ? null : toRecord(row);
     },
 
     async findByEmail(email) {
       const row = await selectUsers(db)
-        .where(sql<string>`lower(email)`, "=", sql<string>`lower(${email})`)
+        .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email))
         .executeTakeFirst();
-      return row === undefined ? null : toUserRecord(row);
+      return row === undefined ? null : toRecord(row);
     },
 
-    findRegisteredEmails: (emails) => findRegisteredEmails(db, emails),
+    findRegisteredEmails: (emails) => findRegisteredEmails(ctx, emails),
 
     async update(id, patch) {
       try {
         return await atomically(db, async (trx) => {
-          const updated = await trx
+          const result = await trx
             .updateTable("users")
-            .set({ ...toUserUpdate(patch), version: sql<number>`version + 1` })
+            .set({ ...toUserUpdate(patch, dialect), version: sql<number>`version + 1` })
             .where("id", "=", id)
-            .returning(["id", "organization_id"])
             .executeTakeFirst();
-          if (updated === undefined) return null;
+          if (result.numUpdatedRows === 0n) return null;
           if (patch.roles !== undefined) {
+            const { organization_id } = await trx
+              .selectFrom("users")
+              .select("organization_id")
+              .where("id", "=", id)
+              .executeTakeFirstOrThrow();
             await trx.deleteFrom("user_roles").where("user_id", "=", id).execute();
-            const rows = toRoleRows({ id, organizationId: updated.organization_id }, patch.roles);
+            const rows = toRoleRows({ id, organizationId: organization_id }, patch.roles);
             if (rows.length > 0) await trx.insertInto("user_roles").values(rows).execute();
           }
           const row = await selectUsers(trx).where("users.id", "=", id).executeTakeFirstOrThrow();
-          return toUserRecord(row);
+          return toRecord(row);
         });
       } catch (error) {
-        if (!isUniqueViolation(error, "users_email_key")) throw error;
+        if (!isUniqueViolation(dialect, error, "users_email_key")) throw error;
         const message = `${patch.email ?? "The address"} is already registered.`;
         throw conflictError(message, [{ path: ["email"], reason: "already-registered", message }], error);
       }
@@ -93,53 +102,50 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
     async advanceTotpStep(id, step) {
       // One conditional UPDATE: the row lock it takes makes a concurrent caller re-check the condition
       // against the step just written, so of two callers with the same step only one matches.
-      const row = await db
+      const result = await db
         .updateTable("users")
         .set({ totp_last_used_step: step })
         .where("id", "=", id)
         .where("totp_secret_sealed", "is not", null)
         .where((eb) => eb.or([eb("totp_last_used_step", "is", null), eb("totp_last_used_step", "<", step)]))
-        .returning("id")
         .executeTakeFirst();
-      return row !== undefined;
+      return result.numUpdatedRows > 0n;
     },
 
     async rotateRecoveryCode(id, expectedSealed, nextSealed) {
       // A conditional UPDATE, as for the TOTP step: a concurrent caller blocks on the row lock, then finds
       // the code already replaced and matches nothing.
-      const row = await db
+      const result = await db
         .updateTable("users")
         .set({ recovery_code_sealed: nextSealed, version: sql<number>`version + 1` })
         .where("id", "=", id)
         .where("recovery_code_sealed", "=", expectedSealed)
-        .returning("id")
         .executeTakeFirst();
-      return row !== undefined;
+      return result.numUpdatedRows > 0n;
     },
 
     async spendBackupCode(id, hash) {
-      // jsonb's `-` removes the string from the array; the WHERE re-checked after the row lock makes it a
+      // The dialect removes the string from the JSON array; the WHERE re-checked after the row lock makes it a
       // compare-and-set, so one caller spends the code and the others match nothing.
-      const row = await db
+      const result = await db
         .updateTable("users")
         .set({
-          backup_code_hashes: sql<string>`backup_code_hashes - ${hash}::text`,
+          backup_code_hashes: dialect.jsonArray.remove("backup_code_hashes", hash),
           version: sql<number>`version + 1`,
         })
         .where("id", "=", id)
-        .where(sql<boolean>`jsonb_exists(backup_code_hashes, ${hash}::text)`)
-        .returning("id")
+        .where(dialect.jsonArray.contains("backup_code_hashes", hash))
         .executeTakeFirst();
-      return row !== undefined;
+      return result.numUpdatedRows > 0n;
     },
 
     async delete(id) {
       // Sessions, tokens and role rows go with the user (ON DELETE CASCADE); audit entries stay.
-      const row = await db.deleteFrom("users").where("id", "=", id).returning("id").executeTakeFirst();
-      return row !== undefined;
+      const result = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
     },
 
-    list: (query) => listUsers(db, query),
+    list: (query) => listUsers(ctx, query),
 
     async countWithAnyRole(organizationId, roleIds, exceptUserId) {
       if (roleIds.length === 0) return 0;
@@ -164,10 +170,11 @@ export function createUserRepository(db: Kysely<GatehouseTables>): UserRepositor
 }
 
 /** The problems that would stop a batch: addresses repeated in it or registered, ids that exist. */
-async function findCreateIssues(db: Kysely<GatehouseTables>, users: readonly UserRecord[]): Promise<Issue[]> {
+async function findCreateIssues(ctx: SqlContext, users: readonly UserRecord[]): Promise<Issue[]> {
+  const { db } = ctx;
   const registered = new Set(
     await findRegisteredEmails(
-      db,
+      ctx,
       users.map((user) => user.email),
     ),
   );
@@ -198,7 +205,7 @@ async function findCreateIssues(db: Kysely<GatehouseTables>, users: readonly Use
 
 /** Which of these addresses are registered, in any organization (compared as the unique index does). */
 async function findRegisteredEmails(
-  db: Kysely<GatehouseTables>,
+  { db, dialect }: SqlContext,
   emails: readonly string[],
 ): Promise<string[]> {
   const wanted = [...new Set(emails)];
@@ -206,16 +213,16 @@ async function findRegisteredEmails(
   for (const chunk of inChunks(wanted, CHUNK * 10)) {
     const rows = await db
       .selectFrom("users")
-      .select(sql<string>`lower(email)`.as("key"))
+      .select(dialect.emailKey.column().as("key"))
       .where(
-        sql<string>`lower(email)`,
+        dialect.emailKey.column(),
         "in",
-        sql<string>`(${sql.join(chunk.map((email) => sql`lower(${email})`))})`,
+        sql<string>`(${sql.join(chunk.map((email) => dialect.emailKey.value(email)))})`,
       )
       .execute();
     for (const row of rows) found.add(row.key);
   }
-  return wanted.filter((email) => found.has(email.toLowerCase()));
+  return wanted.filter((email) => found.has(asciiLowerCase(email)));
 }
 
 function alreadyRegistered(email: string): Issue {

@@ -94,8 +94,8 @@ export interface LoginAttemptsTable {
   key: string;
   /** The `AttemptState` with its instants as ISO strings. */
   state: JsonColumn<Record<string, unknown>>;
-  /** An identity column: every write takes the next value (`bigint`, read back as a string by `pg`). */
-  version: ColumnType<string | number, never, never>;
+  /** Every write takes the next value of a source that never goes back (`bigint`, a string from `pg`). */
+  version: ColumnType<string | number, number, number>;
   expires_at: Date;
 }
 

@@ -1,0 +1,28 @@
+/**
+ * `@gatehousejs/sql-base`: the kysely SQL base of the Gatehouse stores. Every repository is written once here;
+ * an adapter supplies a {@link SqlDialect} (its error classifier, the organization lock, role aggregation, the
+ * attempt-version source, JSON arrays, the e-mail key, instant conversions) and its migrations. Explicit named
+ * exports only.
+ *
+ * @module @gatehousejs/sql-base
+ */
+
+export { asciiLowerCase } from "./context.js";
+export type { SqlDialect } from "./dialect.js";
+export { toAuditRecord, toAuditRow, toOrganization, toRole, toSession, toToken } from "./rows.js";
+export { atomically, inSavepoint } from "./savepoints.js";
+export type {
+  AuditLogTable,
+  GatehouseTables,
+  JsonColumn,
+  LoginAttemptsTable,
+  OrganizationsTable,
+  RolesTable,
+  SessionsTable,
+  TokensTable,
+  UserRolesTable,
+  UsersTable,
+} from "./schema.js";
+export { checkSchemaName } from "./schema-name.js";
+export { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
+export { toRoleRows, toUserInsert, toUserRecord, toUserUpdate, type UserRow } from "./user-rows.js";
