@@ -1,4 +1,4 @@
-import type { GatehouseTables, SqlDialect } from "@gatehousejs/sql-base";
+import { asciiLowerCase, type GatehouseTables, type SqlDialect } from "@gatehousejs/sql-base";
 import { type ExpressionBuilder, sql } from "kysely";
 import { classifyPostgresError } from "./store-error.js";
 
@@ -35,7 +35,11 @@ export const postgresDialect: SqlDialect = {
   },
 
   // `email` is collated "C": lower() folds ASCII letters only, and the unique index is on lower(email).
-  emailKey: { column: () => sql<string>`lower(email)`, value: (email) => sql<string>`lower(${email})` },
+  emailKey: {
+    column: () => sql<string>`lower(email)`,
+    value: (email) => sql<string>`lower(${email})`,
+    of: asciiLowerCase,
+  },
 
   jsonArray: {
     contains: (column, value) => sql<boolean>`jsonb_exists(${sql.ref(column)}, ${value}::text)`,

@@ -42,6 +42,8 @@ export interface SqlDialect {
   readonly emailKey: {
     readonly column: () => RawBuilder<string>;
     readonly value: (email: string) => RawBuilder<string>;
+    /** The same key computed in JavaScript, to tell which address of a batch the database found or refused. */
+    readonly of: (email: string) => string;
   };
   /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
   readonly jsonArray: {

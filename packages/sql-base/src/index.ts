@@ -9,6 +9,8 @@
 
 export { asciiLowerCase } from "./context.js";
 export type { SqlDialect } from "./dialect.js";
+export { type GatehouseMigration, loadMigrator, type MigratorLike } from "./migrator.js";
+export { type PurgeOptions, type PurgeReport, purgeExpiredRows } from "./purge.js";
 export { toAuditRecord, toAuditRow, toOrganization, toRole, toSession, toToken } from "./rows.js";
 export { atomically, inSavepoint } from "./savepoints.js";
 export type {

@@ -83,7 +83,11 @@ async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promis
       .orderBy("at", "desc")
       .orderBy("id", "desc")
       .limit(limit + 1);
-    rowsQuery = rowsQuery.where("id", "in", sql<string>`(${asActor} union all ${asSubject})`);
+    rowsQuery = rowsQuery.where(
+      "id",
+      "in",
+      sql<string>`(select id from (${asActor} union all ${asSubject}) as matches)`,
+    );
   }
   const rows = await rowsQuery
     .orderBy("at", "desc")

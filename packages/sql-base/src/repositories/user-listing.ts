@@ -64,7 +64,8 @@ export async function listUsers(
     rowsQuery = rowsQuery.where(
       "users.id",
       "in",
-      sql<string>`(${byEmail} union all ${byName} union all ${byFamilyName})`,
+      // In a derived table: MySQL and MariaDB take no LIMIT in an IN subquery itself.
+      sql<string>`(select id from (${byEmail} union all ${byName} union all ${byFamilyName}) as matches)`,
     );
   }
   const rows = await rowsQuery

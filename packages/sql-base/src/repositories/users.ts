@@ -1,7 +1,7 @@
 import type { Issue, UserRecord, UserRepository } from "@gatehousejs/core";
 import { conflictError, inChunks, toNumber } from "@gatehousejs/core/adapter-kit";
 import { type Kysely, sql } from "kysely";
-import { asciiLowerCase, duplicateKeyOf, isUniqueViolation, type SqlContext } from "../context.js";
+import { duplicateKeyOf, isUniqueViolation, type SqlContext } from "../context.js";
 import { atomically } from "../savepoints.js";
 import type { GatehouseTables } from "../schema.js";
 import { toRoleRows, toUserInsert, toUserRecord, toUserUpdate } from "../user-rows.js";
@@ -40,7 +40,7 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
         // Another transaction took an address or an id between the check and the insert.
         if (isUniqueViolation(dialect, error, "users_email_key")) {
           const key = duplicateKeyOf(dialect, error);
-          const taken = users.map((user) => user.email).filter((email) => asciiLowerCase(email) === key);
+          const taken = users.map((user) => user.email).filter((email) => dialect.emailKey.of(email) === key);
           const emails = taken.length > 0 ? taken : users.map((user) => user.email);
           throw conflictError(
             "Some users could not be created; none were.",
@@ -222,7 +222,7 @@ async function findRegisteredEmails(
       .execute();
     for (const row of rows) found.add(row.key);
   }
-  return wanted.filter((email) => found.has(asciiLowerCase(email)));
+  return wanted.filter((email) => found.has(dialect.emailKey.of(email)));
 }
 
 function alreadyRegistered(email: string): Issue {
