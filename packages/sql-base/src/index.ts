@@ -11,7 +11,8 @@ export { asciiLowerCase } from "./context.js";
 export type { SqlDialect } from "./dialect.js";
 export { type GatehouseMigration, loadMigrator, type MigratorLike } from "./migrator.js";
 export { type PurgeOptions, type PurgeReport, purgeExpiredRows } from "./purge.js";
-export { toAuditRecord, toAuditRow, toOrganization, toRole, toSession, toToken } from "./rows.js";
+// The row mappers, for a host's or an adapter's own queries of the tables (rows to records).
+export { toAuditRecord, toOrganization, toRole, toSession, toToken } from "./rows.js";
 export { atomically, inSavepoint } from "./savepoints.js";
 export type {
   AuditLogTable,
@@ -27,4 +28,4 @@ export type {
 } from "./schema.js";
 export { checkSchemaName } from "./schema-name.js";
 export { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
-export { toRoleRows, toUserInsert, toUserRecord, toUserUpdate, type UserRow } from "./user-rows.js";
+export { toUserRecord, type UserRow } from "./user-rows.js";
