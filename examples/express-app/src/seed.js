@@ -51,11 +51,20 @@ export async function seedDemo(
     preset: "enterprise",
     mfa,
   });
-  await gatehouse.inviteUsers(bootstrap, {
-    organizationId: organization.id,
-    emails: adminEmail,
-    roles: ["platform.administrator", "callback.administrator"],
-  });
+  try {
+    await gatehouse.inviteUsers(bootstrap, {
+      organizationId: organization.id,
+      emails: adminEmail,
+      roles: ["platform.administrator", "callback.administrator"],
+    });
+  } catch (error) {
+    // The database was seeded from another data folder (its seed file is not here): say so, plainly.
+    if (!isGatehouseError(error, "CONFLICT")) throw error;
+    throw new Error(
+      `${adminEmail} is already registered in this database, seeded from another data folder. ` +
+        "Start the demo with that folder, or point it at a fresh schema (GATEHOUSE_SCHEMA=another).",
+    );
+  }
   return {
     created: true,
     organizationId: organization.id,

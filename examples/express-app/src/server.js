@@ -31,7 +31,7 @@ if (dev && !isLoopback(host)) {
 const dataDir = resolve(env.DATA_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data"));
 mkdirSync(dataDir, { recursive: true });
 const databaseKey = createHash("sha256")
-  .update(env.DATABASE_URL ?? "pglite")
+  .update(env.DATABASE_URL || "pglite")
   .digest("hex")
   .slice(0, 8);
 

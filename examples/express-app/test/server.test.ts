@@ -25,9 +25,11 @@ interface Run {
 }
 
 function start(env: Record<string, string>, args: string[] = ["--dev"]): Run {
+  // The demo's embedded default: CI exports DATABASE_URL and REDIS_URL for the adapters' tests, not for this.
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
   const child = spawn(process.execPath, [...FLAGS, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "", GATEHOUSE_DEV: "", ...env },
+    env: { ...inherited, NODE_ENV: "", GATEHOUSE_DEV: "", ...env },
   });
   let output = "";
   child.stdout?.on("data", (chunk) => {
