@@ -122,21 +122,26 @@ export {
   decideFactorAttempt,
   decideLoginAttempt,
   decideSettingsChange,
+  decideSsoIdentity,
   defaultMaxFactorFailures,
   definePolicy,
   displayNameOf,
   type EmailChangeDecision,
+  emailDomainOf,
   emptyAttemptState,
   evaluateSession,
   type FactorAttemptDecision,
   type FactorAttemptLimits,
   type GatehousePolicy,
   type InvitationOptions,
+  isEmailAtDomains,
   isFactorLocked,
+  isMultiFactorAmr,
   type LockoutPolicy,
   type LoginStageInput,
   type MfaPolicy,
   type MfaRequirement,
+  mayUsePassword,
   mergeAttemptStates,
   mfaRequirements,
   nextLoginStage,
@@ -147,6 +152,7 @@ export {
   type PasswordPolicy,
   type PersonName,
   parseInvitationAddresses,
+  passwordMfaRequirement,
   presets,
   recordFactorFailure,
   recordFactorSuccess,
@@ -162,9 +168,16 @@ export {
   type SessionTimes,
   type SettingsDecision,
   type SettingsRequester,
+  type SsoIdentityDecision,
+  type SsoIdentityFacts,
+  type SsoRefusal,
+  type SsoSecondFactor,
+  type SsoStageInput,
   secondFactorKinds,
   sessionExpiresAt,
   sessionStages,
+  ssoLoginStage,
+  ssoStateTtlMs,
   type TokenKind,
   type TokenPolicy,
   tokenExpiresAt,
@@ -180,7 +193,7 @@ export {
 export type { Actor } from "./service/actor.js";
 export { type AttemptGate, updateAttemptState } from "./service/attempts.js";
 export type { BackgroundTask } from "./service/background.js";
-export type { GatehouseOptions, LinkBuilders, ServiceContext } from "./service/context.js";
+export type { GatehouseOptions, LinkBuilders, ServiceContext, SsoOptions } from "./service/context.js";
 export { createGatehouse, type Gatehouse } from "./service/create-gatehouse.js";
 export { factorAttemptKey } from "./service/factors/counter.js";
 export type { FactorEnrolment, SecondFactor } from "./service/factors/factor.js";
@@ -196,6 +209,9 @@ export { defaultFlowPermissions, type FlowPermission, type FlowPermissions } fro
 export type { Delivery, NewUserInput, ProvisionResult } from "./service/provisioning.js";
 export { parseInput, schemas } from "./service/schemas.js";
 export type { IssuedSession, ValidSession } from "./service/sessions.js";
+export type { SsoStart } from "./service/sso/begin.js";
+export type { CompleteSsoInput } from "./service/sso/complete.js";
+export type { SsoConnectionInput, SsoConnectionView } from "./service/sso/connections.js";
 export type { UserChanges } from "./service/users.js";
 export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
 export {
@@ -204,6 +220,14 @@ export {
   type EncodedAttemptState,
   encodeAttemptState,
 } from "./store/attempt-codec.js";
+export {
+  type IdentityProvider,
+  type IdentityProviderConnection,
+  identityProviderUnavailable,
+  type SsoChecks,
+  ssoFailed,
+  type VerifiedIdentity,
+} from "./store/identity-provider.js";
 export type {
   AttemptRepository,
   AuditActor,
@@ -212,6 +236,8 @@ export type {
   AuditRepository,
   DurableRepositories,
   ExpiringRepositories,
+  IdentityLinkRecord,
+  IdentityLinkRepository,
   OrganizationRecord,
   OrganizationRepository,
   OrganizationSettings,
@@ -222,6 +248,8 @@ export type {
   RoleRepository,
   SessionRecord,
   SessionRepository,
+  SsoConnectionRecord,
+  SsoConnectionRepository,
   Store,
   TokenRecord,
   TokenRepository,

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { hashToken } from "../crypto/tokens.js";
 import { GatehouseError, type Issue } from "../errors.js";
 import type { AuditRecord, OrganizationRecord, OrganizationSettings, Page } from "../store/records.js";
@@ -29,7 +30,18 @@ import {
   resendInvitation,
 } from "./provisioning.js";
 import { createRole, deleteRole, listRoles, updateRole } from "./roles.js";
+import type { schemas } from "./schemas.js";
 import { type IssuedSession, loadSession, type ValidSession } from "./sessions.js";
+import { beginSso, type SsoStart } from "./sso/begin.js";
+import { type CompleteSsoInput, completeSso } from "./sso/complete.js";
+import {
+  deleteSsoConnection,
+  getSsoConnection,
+  type SsoConnectionInput,
+  type SsoConnectionView,
+  setSsoEmergencyAdministrators,
+  upsertSsoConnection,
+} from "./sso/connections.js";
 import {
   getUser,
   listUsers,
@@ -142,6 +154,65 @@ export interface Gatehouse {
   ): Promise<Page<AuditRecord>>;
 
   /**
+   * Creates or replaces an organization's connection to its OpenID Connect provider: issuer, client id and secret
+   * (sealed, never returned), scopes, allowed e-mail domains, just-in-time provisioning with its default roles,
+   * and whether the provider's `amr` answers the MFA requirement. Reserved for staff unless `sso.managedBy` says
+   * otherwise; audited.
+   * @example
+   * await gatehouse.upsertSsoConnection(staff, {
+   *   organizationId,
+   *   issuer: "https://login.acme.example",
+   *   clientId: "gatehouse",
+   *   clientSecret: process.env.ACME_OIDC_SECRET!,
+   *   domains: ["acme.example"],
+   *   jitProvisioning: true, // honoured when the organization's provisioning is "external"
+   *   defaultRoles: ["callback.viewer"],
+   *   secondFactor: "identity-provider", // its amr must show MFA, else Gatehouse asks its own factor
+   * });
+   */
+  upsertSsoConnection(actor: Actor, input: SsoConnectionInput): Promise<SsoConnectionView>;
+  /**
+   * The organization's SSO connection without its client secret, or `null`.
+   * @example const connection = await gatehouse.getSsoConnection(adminActor, { organizationId });
+   */
+  getSsoConnection(
+    actor: Actor,
+    input: z.input<typeof schemas.organizationRef>,
+  ): Promise<SsoConnectionView | null>;
+  /**
+   * Deletes the organization's SSO connection and frees its domains; audited.
+   * @example await gatehouse.deleteSsoConnection(staff, { organizationId });
+   */
+  deleteSsoConnection(actor: Actor, input: z.input<typeof schemas.organizationRef>): Promise<void>;
+  /**
+   * Names the users of an SSO organization who keep a password and a second factor, so a broken identity
+   * provider locks nobody out (staff or system only); the list replaces the previous one; audited.
+   * @example await gatehouse.setSsoEmergencyAdministrators(staff, { organizationId, userIds: [adminId] });
+   */
+  setSsoEmergencyAdministrators(
+    actor: Actor,
+    input: z.input<typeof schemas.ssoEmergencyAdministrators>,
+  ): Promise<SsoConnectionView>;
+  /**
+   * Starts an SSO sign-in for an organization, or for an e-mail address by its domain (home-realm discovery):
+   * redirect the browser to `url`, and keep `state` in an HttpOnly cookie for `completeSso`.
+   * @example
+   * const { url, state } = await gatehouse.beginSso({ email, redirectUri: "https://app.example/sso/callback" });
+   * response.cookie("gh_sso", state, { httpOnly: true, secure: true, sameSite: "lax", maxAge: 600_000 });
+   * response.redirect(url);
+   */
+  beginSso(input: z.input<typeof schemas.beginSso>): Promise<SsoStart>;
+  /**
+   * Completes an SSO sign-in from the callback: verifies it through the identity provider, finds or links or
+   * creates the person by (issuer, subject), and answers like `login` (a session at its next stage). Refusals
+   * are `SSO_FAILED` or `IDP_UNAVAILABLE` with `details.reason`, audited.
+   * @example
+   * const result = await gatehouse.completeSso({ callbackUrl: request.url, state: request.cookies.gh_sso });
+   * if (result.stage === "mfa") showSecondFactorForm(result.factors);
+   */
+  completeSso(input: CompleteSsoInput): Promise<LoginResult>;
+
+  /**
    * Resolves once the work that calls leave to run after answering has finished: what would make an answer
    * slower for a registered address ("forgot password"'s lookup, link and mail; the audit entry of a wrong
    * password). Await it in tests before reading an outbox, and at shutdown before closing the store.
@@ -207,6 +278,12 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     updateRole: (actor, orgId, roleId, input) => updateRole(ctx, actor, orgId, roleId, input),
     deleteRole: (actor, orgId, roleId) => deleteRole(ctx, actor, orgId, roleId),
     listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
+    upsertSsoConnection: (actor, input) => upsertSsoConnection(ctx, actor, input),
+    getSsoConnection: (actor, input) => getSsoConnection(ctx, actor, input),
+    deleteSsoConnection: (actor, input) => deleteSsoConnection(ctx, actor, input),
+    setSsoEmergencyAdministrators: (actor, input) => setSsoEmergencyAdministrators(ctx, actor, input),
+    beginSso: (input) => beginSso(ctx, input),
+    completeSso: (input) => completeSso(ctx, input),
     flush: () => ctx.flush(),
   };
 }

@@ -2,6 +2,7 @@ import { generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { passwordMfaRequirement } from "../policy/sso.js";
 import { tokenExpiresAt } from "../policy/token.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
@@ -14,6 +15,7 @@ import { assertPasswordAllowed } from "./provisioning.js";
 import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
+import { passwordAllowedFor } from "./sso/emergency.js";
 import { enrolledFactors } from "./views.js";
 
 /**
@@ -46,7 +48,7 @@ export async function changePassword(
   await auditLogin(ctx, updated, "password.changed", {});
   const stage = nextLoginStage({
     passwordChangeRequired: false,
-    requirement: organization.settings.mfa,
+    requirement: passwordMfaRequirement(organization.settings.authMode, organization.settings.mfa),
     enrolledFactors: enrolledFactors(updated),
     secondFactorVerified: valid.session.secondFactorVerified,
   });
@@ -70,7 +72,7 @@ async function sendResetLinkIfRegistered(ctx: ServiceContext, address: string): 
   const user = await ctx.store.users.findByEmail(address);
   if (!user) return;
   const organization = await ctx.store.organizations.findById(user.organizationId);
-  if (organization?.settings.authMode !== "password") return;
+  if (!organization || !(await passwordAllowedFor(ctx, organization, user))) return;
   try {
     await issueResetLink(ctx, user, organization, selfActor(user));
   } catch (error) {
@@ -91,7 +93,7 @@ export async function issuePasswordReset(
   await assertNotSuperior(ctx, ctx.store, resolved, user);
   const organization = await ctx.store.organizations.findById(user.organizationId);
   if (!organization) throw new GatehouseError("NOT_FOUND", "No such user.");
-  if (organization.settings.authMode !== "password") {
+  if (!(await passwordAllowedFor(ctx, organization, user))) {
     throw new GatehouseError(
       "NOT_SUPPORTED",
       "This organization signs in through SSO: passwords are reset by its identity provider.",
