@@ -2,9 +2,11 @@ import { type DurableRepositories, GatehouseError, type Store } from "@gatehouse
 import type { Kysely } from "kysely";
 import { createAttemptRepository } from "./repositories/attempts.js";
 import { createAuditRepository } from "./repositories/audit.js";
+import { createIdentityLinkRepository } from "./repositories/identity-links.js";
 import { createOrganizationRepository } from "./repositories/organizations.js";
 import { createRoleRepository } from "./repositories/roles.js";
 import { createSessionRepository } from "./repositories/sessions.js";
+import { createSsoConnectionRepository } from "./repositories/sso-connections.js";
 import { createTokenRepository } from "./repositories/tokens.js";
 import { createUserRepository } from "./repositories/users.js";
 import type { GatehouseTables } from "./schema.js";
@@ -94,5 +96,7 @@ function createDurableRepositories(db: Kysely<GatehouseTables>, check?: () => vo
     users: guardRepository("users", createUserRepository(db), check),
     roles: guardRepository("roles", createRoleRepository(db), check),
     audit: guardRepository("audit", createAuditRepository(db), check),
+    ssoConnections: guardRepository("ssoConnections", createSsoConnectionRepository(db), check),
+    identityLinks: guardRepository("identityLinks", createIdentityLinkRepository(db), check),
   };
 }

@@ -5,6 +5,7 @@ import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";
+import { ssoMigration } from "./0003-sso.js";
 import { type GatehouseMigration, loadMigrator, type MigratorLike } from "./migrator.js";
 
 export type { GatehouseMigration } from "./migrator.js";
@@ -34,6 +35,7 @@ export function gatehouseMigrations(schema?: string): Record<string, GatehouseMi
   return {
     "0001_initial": initialMigration(schema),
     "0002_name_parts": namePartsMigration(schema),
+    "0003_sso": ssoMigration(schema),
   };
 }
 

@@ -6,6 +6,7 @@ import { describeAudit } from "./suites/audit.js";
 import { describeOrganizations } from "./suites/organizations.js";
 import { describeRoles } from "./suites/roles.js";
 import { describeSessions } from "./suites/sessions.js";
+import { describeSso } from "./suites/sso.js";
 import { describeTokens } from "./suites/tokens.js";
 import { describeTransaction } from "./suites/transaction.js";
 import { describeUsers } from "./suites/users.js";
@@ -18,6 +19,8 @@ const ALL_REPOSITORIES: readonly RepositoryName[] = [
   "attempts",
   "tokens",
   "audit",
+  "ssoConnections",
+  "identityLinks",
 ];
 
 const DURABLE_REPOSITORIES: readonly RepositoryName[] = ["organizations", "users", "roles", "audit"];
@@ -95,5 +98,6 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("sessions")) describeSessions(ctx);
     if (provides("attempts")) describeAttempts(ctx, options.corruptAttempt);
     if (provides("tokens")) describeTokens(ctx);
+    if (provides("ssoConnections") && provides("identityLinks")) describeSso(ctx);
   });
 }

@@ -23,6 +23,8 @@ const READS = new Set([
   "findById",
   "findByEmail",
   "findRegisteredEmails",
+  "findByOrganization",
+  "findByDomain",
   "list",
   "listByUser",
   "get",
