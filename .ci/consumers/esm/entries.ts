@@ -7,6 +7,7 @@ import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from
 import { type AttemptState, emptyAttemptState, presets } from "@gatehousejs/core/policy";
 import { createTestClock, makeOrganization } from "@gatehousejs/core/testing/fixtures";
 import { gatehouseErrorHandler, gatehouseMiddleware } from "@gatehousejs/express-middleware";
+import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 
 // The vitest-bound suites only as types: importing them at run time needs vitest, which is not installed here.
 type Conformance = typeof import("@gatehousejs/core/testing").describeStoreConformance;
@@ -34,6 +35,7 @@ const factories: Array<(...args: never[]) => unknown> = [
   createRedisStore,
   gatehouseMiddleware,
   gatehouseErrorHandler,
+  createOidcIdentityProvider,
 ];
 assert.ok(factories.every((factory) => typeof factory === "function"));
 const typed: Gatehouse["login"] | undefined = undefined;
