@@ -35,7 +35,7 @@ const first = await gatehouse.login({
   password: invitation.message.temporaryPassword,
 });
 assert.equal(first.stage, "password-change");
-await gatehouse.changePassword(first.token, { newPassword: "a long passphrase" }); // argon2id hash
+await gatehouse.changePassword({ sessionToken: first.token, newPassword: "a long passphrase" }); // argon2id hash
 const second = await gatehouse.login({ email: "ada@acme.test", password: "a long passphrase" }); // verify
 assert.equal(second.stage, "authenticated");
 const wrong = await gatehouse

@@ -9,6 +9,7 @@ import { settingsRoutes } from "./pages/settings.js";
 import { signInRoutes } from "./pages/sign-in.js";
 import { usersRoutes } from "./pages/users.js";
 import { errorPage, forbiddenPage, notFoundPage } from "./views/errors.js";
+import { escalationWords, forbiddenWords } from "./words.js";
 
 /** @import { Actor, Gatehouse } from "@gatehousejs/core" */
 /** @import { Request, Response, NextFunction } from "express" */
@@ -23,6 +24,7 @@ import { errorPage, forbiddenPage, notFoundPage } from "./views/errors.js";
  * @property {import("./auth.js").AuthLayer} auth
  * @property {Outbox | null} outbox
  * @property {boolean} dev
+ * @property {string | null} staffKey what opens the development staff console (null: nothing does)
  * @property {(req: Request, res: Response) => View} viewOf
  * @property {(res: Response, message: string) => void} flash
  */
@@ -32,18 +34,23 @@ import { errorPage, forbiddenPage, notFoundPage } from "./views/errors.js";
  * @typedef {object} AppOptions
  * @property {Gatehouse} gatehouse the service, on any store
  * @property {Outbox | null} [outbox] the development outbox shown at `/dev/outbox`
- * @property {boolean} [dev] development tools: the outbox page and the staff console. Default: true when an outbox is given
+ * @property {boolean} [dev] development tools: the outbox page (for signed-in users) and the staff console (for
+ *   whoever holds `staffKey`). Default: false; the server turns it on only on a loopback address
+ * @property {string | null} [staffKey] the secret of the staff console's link (`/dev/staff?key=…`). Default: none
  * @property {boolean} [secure] `Secure` cookies (HTTPS only). Default: false
  */
 
 const FLASH_COOKIE = "gh_flash";
+
+/** A gate in the brand's blue: every page links it, so no browser asks for a missing `/favicon.ico`. */
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#2457c5"/><path d="M8 26V12l8-6 8 6v14h-5v-8h-6v8z" fill="#fff"/></svg>`;
 
 /**
  * The web app: server-rendered pages over the Gatehouse service.
  * @param {AppOptions} options
  * @returns {import("express").Express}
  */
-export function createApp({ gatehouse, outbox = null, dev = outbox !== null, secure = false }) {
+export function createApp({ gatehouse, outbox = null, dev = false, staffKey = null, secure = false }) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -68,6 +75,7 @@ export function createApp({ gatehouse, outbox = null, dev = outbox !== null, sec
     auth,
     outbox,
     dev,
+    staffKey,
     viewOf: (req, res) => viewOf(req, res, dev),
     flash: (res, message) =>
       res.append(
@@ -77,6 +85,9 @@ export function createApp({ gatehouse, outbox = null, dev = outbox !== null, sec
   };
 
   app.get("/", (req, res) => res.redirect(303, sessionOf(req) ? "/account" : "/login"));
+  app.get(["/favicon.svg", "/favicon.ico"], (_req, res) => {
+    res.set("Cache-Control", "public, max-age=86400").type("image/svg+xml").send(favicon);
+  });
   app.use(signInRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(usersRoutes(deps));
@@ -100,7 +111,14 @@ export function createApp({ gatehouse, outbox = null, dev = outbox !== null, sec
     ) => {
       const view = deps.viewOf(req, res);
       if (isGatehouseError(error, "FORBIDDEN") || statusOf(error) === 403) {
-        const message = error instanceof Error ? error.message : "Refused.";
+        // The service names ids ("platform.user-management"); a person reads the page and action in words.
+        const message = isGatehouseError(error, "FORBIDDEN")
+          ? error.details.issues?.length
+            ? escalationWords(gatehouse.config.matrix, error.details.issues)
+            : forbiddenWords(gatehouse.config.matrix, error.details.permission)
+          : error instanceof Error
+            ? error.message
+            : "Refused.";
         res
           .status(403)
           .type("html")

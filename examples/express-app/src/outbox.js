@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+
 /** @import { Mailer, RenderedMail, SmsMessage, SmsSender } from "@gatehousejs/core" */
 
 /**
@@ -8,7 +10,7 @@
 
 /**
  * The development outbox: a mailer and an SMS sender that keep every message (shown at `/dev/outbox`) and
- * print each one to the console, so a developer can follow invitations and codes without a mail server.
+ * print one line for each to the console, so a developer can follow invitations and codes without a mail server.
  * @typedef {object} Outbox
  * @property {Mailer} mailer
  * @property {SmsSender} sms
@@ -19,16 +21,22 @@
 
 /**
  * Creates a development outbox.
- * @param {{ log?: (line: string) => void; clock?: { now(): Date }; keepsMail?: boolean }} [options] `log` prints
- *   each message (the console by default; tests pass a no-op); `keepsMail: false` when its mailer is not used
+ * @param {{ log?: (line: string) => void; clock?: { now(): Date }; keepsMail?: boolean; file?: string }} [options]
+ *   `log` prints each message (the console by default; tests pass a no-op); `keepsMail: false` when its mailer
+ *   is not used; `file` keeps the messages beside the data (JSON), so a pending invitation's temporary password
+ *   is still there after a restart
  * @returns {Outbox}
  */
 export function createOutbox(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const now = () => options.clock?.now() ?? new Date();
+  const { file } = options;
   /** @type {OutboxEntry[]} */
-  const entries = [];
-  let nextId = 1;
+  const entries = file ? load(file) : [];
+  let nextId = entries.reduce((max, entry) => Math.max(max, entry.id), 0) + 1;
+  const save = () => {
+    if (file) writeFileSync(file, JSON.stringify(entries), { mode: 0o600 });
+  };
   return {
     entries,
     keepsMail: options.keepsMail ?? true,
@@ -43,7 +51,8 @@ export function createOutbox(options = {}) {
           text: mail.text,
           mail,
         });
-        log(`\n[outbox] mail to ${mail.to}: ${mail.subject}\n${indent(mail.text)}\n`);
+        save();
+        log(`[outbox] e-mail to ${mail.to}: ${mail.subject}`);
       },
     },
     sms: {
@@ -57,7 +66,8 @@ export function createOutbox(options = {}) {
           subject: "Text message",
           text: message.text,
         });
-        log(`\n[outbox] sms to ${message.to}: ${message.text}\n`);
+        save();
+        log(`[outbox] text message to ${message.to}`);
       },
     },
     lastMailTo(to, kind) {
@@ -72,10 +82,16 @@ export function createOutbox(options = {}) {
   };
 }
 
-/** @param {string} text */
-function indent(text) {
-  return text
-    .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
+/**
+ * The messages kept in `file` by an earlier run, or none.
+ * @param {string} file
+ * @returns {OutboxEntry[]}
+ */
+function load(file) {
+  try {
+    const entries = /** @type {OutboxEntry[]} */ (JSON.parse(readFileSync(file, "utf8")));
+    return Array.isArray(entries) ? entries.map((entry) => ({ ...entry, at: new Date(entry.at) })) : [];
+  } catch {
+    return [];
+  }
 }

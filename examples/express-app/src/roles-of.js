@@ -9,7 +9,7 @@
  * @returns {string}
  */
 export function roleLabel(gatehouse, id, custom = []) {
-  const { matrix } = gatehouse.context;
+  const { matrix } = gatehouse.config;
   const role = matrix.findRole(id);
   if (role) {
     const component = matrix.components.find((c) => c.id === role.component);
@@ -27,9 +27,9 @@ export function roleLabel(gatehouse, id, custom = []) {
  */
 export async function assignableRoles(gatehouse, actor, organizationId) {
   try {
-    return await gatehouse.listRoles(actor, organizationId);
+    return await gatehouse.listRoles(actor, { organizationId });
   } catch {
-    const { matrix } = gatehouse.context;
+    const { matrix } = gatehouse.config;
     return matrix.roles.map((role) => ({
       id: role.id,
       kind: /** @type {const} */ ("default"),

@@ -38,7 +38,9 @@ export async function seedDemo(
 ) {
   if (knownOrganizationId) {
     try {
-      const organization = await gatehouse.getOrganization(bootstrap, knownOrganizationId);
+      const organization = await gatehouse.getOrganization(bootstrap, {
+        organizationId: knownOrganizationId,
+      });
       return { created: false, organizationId: organization.id, adminEmail, temporaryPassword: null };
     } catch (error) {
       if (!isGatehouseError(error, "NOT_FOUND")) throw error;

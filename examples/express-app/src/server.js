@@ -1,10 +1,13 @@
-// The demo's entry point: `pnpm demo` at the repository root builds the packages and runs this file.
-import { createHash } from "node:crypto";
+// The demo's entry point. `pnpm demo` at the repository root runs this file on the packages' TypeScript
+// sources (no build) with `--dev`; `node src/server.js` runs it on the built packages.
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGatehouse, generateSecretKey } from "@gatehousejs/core";
 import { createApp } from "./app.js";
+import { isLoopback } from "./loopback.js";
 import { createOutbox } from "./outbox.js";
 import { seedDemo } from "./seed.js";
 import { createSmtpMailer } from "./smtp-mailer.js";
@@ -16,20 +19,40 @@ const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? "127.0.0.1";
 const publicUrl = (env.PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, "");
-const dev = env.NODE_ENV !== "production";
+// Development tools (the outbox, the staff console) are opt-in, and only for this machine: they show
+// temporary passwords and reset links, and the console changes what no organization role may change.
+const dev = process.argv.includes("--dev") || env.GATEHOUSE_DEV === "1";
+if (dev && !isLoopback(host)) {
+  console.error(
+    `Development mode shows every e-mail (temporary passwords, reset links) to this machine only, and HOST=${host} is not a loopback address. Use HOST=127.0.0.1, or run without --dev / GATEHOUSE_DEV.`,
+  );
+  process.exit(1);
+}
 const dataDir = resolve(env.DATA_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", ".data"));
 mkdirSync(dataDir, { recursive: true });
+const databaseKey = createHash("sha256")
+  .update(env.DATABASE_URL ?? "pglite")
+  .digest("hex")
+  .slice(0, 8);
 
+const step = (/** @type {string} */ line) => console.log(`· ${line}`);
+step(env.DATABASE_URL ? "Connecting to PostgreSQL and migrating…" : "Opening the embedded database…");
 const { store, description, close } = await openStore({
   databaseUrl: env.DATABASE_URL || undefined,
+  schema: env.GATEHOUSE_SCHEMA || "gatehouse",
   redisUrl: env.REDIS_URL || undefined,
   dataDir: env.DATABASE_URL ? undefined : join(dataDir, "pglite"),
 });
 
-// Mail: a real SMTP server when SMTP_URL is set, else the development outbox. Text messages always go to
-// the outbox (the demo has no SMS provider). The tap keeps the last invitation so the seed can print the
-// administrator's temporary password.
-const outbox = createOutbox({ keepsMail: !env.SMTP_URL });
+// Mail: a real SMTP server when SMTP_URL is set, else the development outbox, kept beside the data so a
+// pending invitation survives a restart. Text messages always go to the outbox (the demo has no SMS
+// provider). Its console lines start after the banner, which prints the administrator's credentials once.
+let quiet = true;
+const outbox = createOutbox({
+  keepsMail: !env.SMTP_URL,
+  file: join(dataDir, `outbox-${databaseKey}.json`),
+  log: (line) => quiet || console.log(line),
+});
 const smtp = env.SMTP_URL ? createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) : null;
 /** @type {Map<string, RenderedMail>} */
 const invitations = new Map();
@@ -52,39 +75,69 @@ const gatehouse = createGatehouse({
     console.error(`[mail] could not send ${message.kind} to ${message.to}:`, error),
 });
 
-const seedFile = join(
-  dataDir,
-  `seed-${createHash("sha256")
-    .update(env.DATABASE_URL ?? "pglite")
-    .digest("hex")
-    .slice(0, 8)}.json`,
-);
+const seedFile = join(dataDir, `seed-${databaseKey}.json`);
+step("Preparing the organization…");
+/** @param {string} email */
+const temporaryPasswordOf = (email) => {
+  const mail = invitations.get(email) ?? outbox.lastMailTo(email, "invitation");
+  return mail?.message.kind === "invitation" ? mail.message.temporaryPassword : null;
+};
 const seed = await seedDemo(gatehouse, {
   knownOrganizationId: readJson(seedFile)?.organizationId ?? null,
-  temporaryPasswordOf: (email) => {
-    const mail = invitations.get(email);
-    return mail?.message.kind === "invitation" ? mail.message.temporaryPassword : null;
-  },
+  temporaryPasswordOf,
 });
 writeFileSync(seedFile, JSON.stringify({ organizationId: seed.organizationId }));
 
-const app = createApp({ gatehouse, outbox, dev, secure: publicUrl.startsWith("https://") });
-const server = app.listen(port, host, () => {
+// The staff console's key: platform staff are not members of an organization, so no member session may
+// open it; whoever started the server follows the link printed below.
+const staffKey = dev ? randomBytes(18).toString("base64url") : null;
+const app = createApp({ gatehouse, outbox, dev, staffKey, secure: publicUrl.startsWith("https://") });
+const server = createServer(app);
+
+server.once("error", async (/** @type {NodeJS.ErrnoException} */ error) => {
+  console.error(
+    error.code === "EADDRINUSE"
+      ? `Port ${port} on ${host} is taken by another program: stop it, or start the demo with PORT=${port + 1}.`
+      : `Cannot listen on ${host}:${port}: ${error.message}`,
+  );
+  await close();
+  process.exit(1);
+});
+
+server.listen(port, host, async () => {
+  const pending = seed.temporaryPassword ?? (await stillInvited(seed.adminEmail));
   const lines = [
     "",
     `Gatehouse demo on ${publicUrl}  (store: ${description})`,
-    seed.created
-      ? `First start: organization "Acme" (MFA required) with its administrator.\n  Sign in at ${publicUrl}/login as ${seed.adminEmail} with the temporary password ${seed.temporaryPassword ?? "(see the e-mail)"}\n  You will choose your own password, then enrol an authenticator app.`
+    seed.created ? `First start: organization "Acme" (MFA required) with its administrator.` : "",
+    pending
+      ? `  Sign in at ${publicUrl}/login\n    e-mail:             ${seed.adminEmail}\n    temporary password: ${pending}\n  You will choose your own password, then enrol an authenticator app.`
       : `Sign in at ${publicUrl}/login as ${seed.adminEmail} with the password you chose (delete ${dataDir} to start over).`,
-    dev ? `E-mail and text messages: ${publicUrl}/dev/outbox` : "",
+    dev
+      ? `Development mode: e-mail and text messages at ${publicUrl}/dev/outbox (signed in); staff console: ${publicUrl}/dev/staff?key=${staffKey}`
+      : "",
+    "Ctrl-C stops it.",
     "",
   ];
   console.log(lines.filter(Boolean).join("\n"));
+  quiet = false;
 });
 
-/** @param {string} signal */
-const stop = (signal) => {
-  console.log(`\n${signal}: stopping.`);
+/**
+ * The temporary password of an administrator who has not signed in yet, from the outbox kept beside the data.
+ * @param {string} email
+ * @returns {Promise<string | null>}
+ */
+async function stillInvited(email) {
+  const found = await store.users.findByEmail(email);
+  return found?.status === "invited" ? temporaryPasswordOf(email) : null;
+}
+
+let stopping = false;
+const stop = () => {
+  // A second Ctrl-C while PGlite is still writing ends the process at once.
+  if (stopping) process.exit(130);
+  stopping = true;
   server.close();
   server.closeAllConnections();
   // PGlite writes its files on close: let it finish before the process ends.
@@ -96,8 +149,8 @@ const stop = (signal) => {
     },
   );
 };
-process.once("SIGINT", () => stop("SIGINT"));
-process.once("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
 
 /**
  * The AES key sealing TOTP secrets and recovery codes: generated on first start and kept beside the data,

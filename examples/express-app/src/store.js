@@ -10,29 +10,33 @@ import pg from "pg";
 /**
  * The app's store: PostgreSQL (a server at `databaseUrl`, else embedded PGlite in `dataDir`), with the
  * expiring state (sessions, attempts, one-time tokens) on Redis when `redisUrl` is given. Migrations run
- * first; they do nothing when the schema is up to date.
- * @param {{ databaseUrl?: string; redisUrl?: string; dataDir?: string }} options `dataDir` is PGlite's
- *   directory (in memory when absent and no `databaseUrl`)
+ * first; they do nothing when the schema is up to date. On a server the tables live in their own PostgreSQL
+ * schema (`schema`, created if missing), never in whatever `public` the database was given with.
+ * @param {{ databaseUrl?: string; schema?: string; redisUrl?: string; dataDir?: string }} options `dataDir` is
+ *   PGlite's directory (in memory when absent and no `databaseUrl`); `schema` applies to a server only
  * @returns {Promise<{ store: Store; description: string; close(): Promise<void> }>}
  */
-export async function openStore({ databaseUrl, redisUrl, dataDir }) {
+export async function openStore({ databaseUrl, schema = "gatehouse", redisUrl, dataDir }) {
   /** @type {Kysely<unknown>} */
   let db;
   let description;
+  /** @type {string | undefined} */
+  let inSchema;
   if (databaseUrl) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     // An idle client whose server went away emits "error"; unheard, it would end the process.
     pool.on("error", (error) => console.error("[postgres]", error.message));
     db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    description = `PostgreSQL at ${redact(databaseUrl)}`;
+    inSchema = schema;
+    description = `PostgreSQL at ${redact(databaseUrl)}, schema ${schema}`;
   } else {
     const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
     await pglite.waitReady;
     db = new Kysely({ dialect: createPGliteDialect(pglite) });
     description = dataDir ? `embedded PGlite in ${dataDir}` : "embedded PGlite in memory";
   }
-  await migrateToLatest(db);
-  const durable = createPostgresStore({ db });
+  await migrateToLatest(db, { schema: inSchema });
+  const durable = createPostgresStore({ db, schema: inSchema });
 
   /** @type {Redis | null} */
   let redis = null;

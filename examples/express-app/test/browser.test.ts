@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +32,29 @@ async function textOf(locator: Locator): Promise<string> {
 }
 
 const SHOTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const PHONE = { width: 390, height: 844 };
+
+/** The serious and critical accessibility violations axe-core finds on the page, as "rule: target" lines. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const { axe } = globalThis as unknown as {
+      axe: {
+        run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const result = await axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+    }));
+  });
+  return found
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.targets.join(", ")}`);
+}
 const ADMIN_PASSWORD = "plum orchard lantern 42";
 const ANN_PASSWORD = "violet harbour sunrise 7";
 
@@ -44,7 +68,11 @@ describe.skipIf(!haveChromium)("the browser story", () => {
   let ann: Page;
   let shot = 0;
 
+  const audited: string[] = [];
+  /** Screenshots the page, after axe-core found no serious or critical violation on it. */
   const screenshot = async (page: Page, name: string) => {
+    expect(await violations(page), `axe on ${name} (${page.url()})`).toEqual([]);
+    audited.push(name);
     shot++;
     await page.screenshot({
       path: join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`),
@@ -52,7 +80,8 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     });
   };
   const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    // The app's CSP allows no script at all; only the test's injected axe-core bypasses it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
     contexts.push(context);
     // A step of the story that cannot happen fails in seconds, not after Playwright's 30.
     context.setDefaultTimeout(10_000);
@@ -95,6 +124,7 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await admin.locator("#confirmPassword").fill(ADMIN_PASSWORD);
     await admin.getByRole("button", { name: "Save password" }).click();
     await admin.waitForURL("**/mfa/enroll");
+    await admin.getByRole("button", { name: "Start" }).click();
     const secret = await textOf(admin.getByTestId("totp-secret"));
     await admin.getByLabel("Code from the app").fill(totpCode(secret, app.clock.now()));
     await admin.getByRole("button", { name: "Verify and enable" }).click();
@@ -102,6 +132,26 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await expect
       .poll(() => admin.getByRole("status").textContent())
       .toContain("Multi-factor authentication is enabled");
+  });
+
+  test("the invite dialog takes the focus, keeps it, shows every error, and gives the focus back", async () => {
+    await admin.goto(`${app.url}/users`);
+    await admin.getByRole("link", { name: "Invite users" }).click();
+    await expect.poll(() => admin.evaluate(focusedId)).toBe("emails");
+    for (let i = 0; i < 12; i++) {
+      await admin.keyboard.press("Tab");
+      expect(await admin.evaluate(focusInDialog)).toBe(true);
+    }
+    await admin.getByLabel(/^E-mail/).fill("not-an-address");
+    await admin.getByRole("button", { name: "Invite" }).click();
+    await admin.waitForLoadState();
+    expect(await textOf(admin.locator("#emails-error"))).toContain("not-an-address");
+    expect(await textOf(admin.locator("#roles-error"))).toContain("Choose at least one.");
+    expect(await admin.evaluate(focusedId)).toBe("emails");
+    await screenshot(admin, "invite-errors");
+    await admin.getByRole("link", { name: "Cancel" }).click();
+    await admin.waitForURL("**/users?focus=invite");
+    await expect.poll(() => admin.evaluate(focusedText)).toBe("Invite users");
   });
 
   test("the administrator invites two people at once with two roles", async () => {
@@ -112,7 +162,7 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await admin.getByLabel("Callback Viewer").check();
     await screenshot(admin, "invite-users");
     await admin.getByRole("button", { name: "Invite" }).click();
-    await admin.waitForURL(`${app.url}/users`);
+    await admin.waitForURL(`${app.url}/users?focus=invite`);
     await expect
       .poll(() => admin.getByRole("status").textContent())
       .toContain("Invited ann@acme.test, ben@acme.test.");
@@ -124,15 +174,18 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await screenshot(admin, "user-management");
   });
 
-  test("Ann opens her registration e-mail, sets her password, must enrol in MFA, and reveals her recovery code", async () => {
+  test("Ann gets her registration e-mail, sets her password, must enrol in MFA, and reveals her recovery code", async () => {
+    // The outbox needs a session: the administrator who sent the invitation reads it there.
     await ann.goto(`${app.url}/dev/outbox`);
-    const mail = ann.locator('article[data-to="ann@acme.test"]', {
+    await ann.waitForURL("**/login");
+    await admin.goto(`${app.url}/dev/outbox`);
+    const mail = admin.locator('article[data-to="ann@acme.test"]', {
       hasText: "You have been invited to Acme",
     });
     const text = await textOf(mail);
     const temporary = /Temporary password: (\S+)/.exec(text)?.[1] ?? "";
-    await screenshot(ann, "outbox");
-    await mail.getByRole("link", { name: `${app.url}/login` }).click();
+    await screenshot(admin, "outbox");
+    await ann.goto((await mail.getByRole("link", { name: `${app.url}/login` }).getAttribute("href")) ?? "");
     await ann.waitForURL("**/login");
     await ann.getByLabel("E-mail address").fill("ann@acme.test");
     await ann.getByLabel("Password").fill(temporary);
@@ -145,6 +198,7 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     expect(await textOf(ann.locator(".callout"))).toContain(
       "Your organization requires multi-factor authentication",
     );
+    await ann.getByRole("button", { name: "Start" }).click();
     await expect.poll(() => ann.locator(".qr svg").count()).toBe(1);
     await screenshot(ann, "enrolment");
     const secret = await textOf(ann.getByTestId("totp-secret"));
@@ -217,7 +271,7 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await admin.getByLabel("Name").fill("Ann Lee");
     await screenshot(admin, "edit-user");
     await admin.getByRole("button", { name: "Save" }).click();
-    await admin.waitForURL(`${app.url}/users`);
+    await admin.waitForURL(`${app.url}/users?focus=*`);
     await expect.poll(() => admin.getByRole("status").textContent()).toContain("must sign in again");
     await ann.goto(`${app.url}/account`);
     expect(new URL(ann.url()).pathname).toBe("/login");
@@ -249,4 +303,61 @@ describe.skipIf(!haveChromium)("the browser story", () => {
     await admin.goto(`${app.url}/account`);
     await screenshot(admin, "your-account");
   });
+
+  test("at phone size every page fits the screen, the navigation collapses, and axe finds nothing serious", async () => {
+    await admin.setViewportSize(PHONE);
+    for (const path of [
+      "/account",
+      "/users",
+      "/users/invite",
+      "/roles",
+      "/audit",
+      "/settings",
+      "/dev/outbox",
+    ]) {
+      await admin.goto(`${app.url}${path}`);
+      const width = await admin.evaluate(documentWidth);
+      expect(width, `${path} is ${width}px wide`).toBeLessThanOrEqual(PHONE.width);
+      await screenshot(admin, `phone${path.replaceAll("/", "-")}`);
+    }
+    await admin.goto(`${app.url}/users`);
+    expect(await admin.locator("nav.side").isVisible()).toBe(false);
+    await admin.getByText("Menu").click();
+    expect(await admin.getByRole("link", { name: "Audit log" }).first().isVisible()).toBe(true);
+    const signOut = admin.getByRole("button", { name: "Sign out" });
+    expect(await signOut.evaluate(colorsOf)).toEqual({
+      color: "rgb(229, 231, 235)",
+      header: "rgb(17, 24, 39)",
+    });
+    await admin.screenshot({ path: join(SHOTS, "phone-user-management.png") });
+    await signOut.click();
+    await admin.waitForURL("**/login");
+    expect(await textOf(admin.getByRole("status"))).toContain("You are signed out.");
+    await screenshot(admin, "phone-signed-out");
+    expect(audited.length).toBeGreaterThan(20);
+  });
 });
+
+// Run in the page (playwright serialises these functions), so they only use what a browser has.
+declare const document: {
+  activeElement: { id: string; textContent: string | null; closest(selector: string): unknown } | null;
+  documentElement: { scrollWidth: number };
+};
+declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+
+function focusedId(): string {
+  return document.activeElement?.id ?? "";
+}
+function focusedText(): string {
+  return (document.activeElement?.textContent ?? "").trim();
+}
+function focusInDialog(): boolean {
+  return Boolean(document.activeElement?.closest('[role="dialog"]'));
+}
+function documentWidth(): number {
+  return document.documentElement.scrollWidth;
+}
+function colorsOf(element: unknown): { color: string; header: string } {
+  const header = (element as { closest(s: string): unknown }).closest("header");
+  return { color: getComputedStyle(element).color, header: getComputedStyle(header).backgroundColor };
+}

@@ -82,7 +82,7 @@ describe.runIf(redisUp)("brute force from two processes", () => {
     const mail = mailer.lastTo(email, "invitation");
     const temporary = mail?.message.kind === "invitation" ? mail.message.temporaryPassword : "";
     const first = await gatehouse.login({ email, password: temporary });
-    await gatehouse.changePassword(first.token, { newPassword: "the one right passphrase" });
+    await gatehouse.changePassword({ sessionToken: first.token, newPassword: "the one right passphrase" });
     return {
       login: () =>
         gatehouse.login({ email, password: "the one right passphrase" }).then(

@@ -52,7 +52,7 @@ export async function onboardUsers({ gatehouse, mailer }, { domain, count, passw
   for (const email of emails) {
     const first = await gatehouse.login({ email, password: temporaryPasswordOf(mailer, email) });
     if (first.stage !== "password-change") throw new Error(`${email}: first sign-in at stage ${first.stage}`);
-    await gatehouse.changePassword(first.token, { newPassword: password });
+    await gatehouse.changePassword({ sessionToken: first.token, newPassword: password });
   }
   return { organization, emails, password };
 }

@@ -127,6 +127,7 @@ export {
   definePolicy,
   displayNameOf,
   type EmailChangeDecision,
+  effectiveMfaRequirement,
   emailDomainOf,
   emptyAttemptState,
   evaluateSession,
@@ -191,28 +192,65 @@ export {
   validateTokenPolicy,
 } from "./policy/index.js";
 export type { Actor } from "./service/actor.js";
-export { type AttemptGate, updateAttemptState } from "./service/attempts.js";
 export type { BackgroundTask } from "./service/background.js";
-export type { GatehouseOptions, LinkBuilders, ServiceContext, SsoOptions } from "./service/context.js";
-export { createGatehouse, type Gatehouse } from "./service/create-gatehouse.js";
-export { factorAttemptKey } from "./service/factors/counter.js";
-export type { FactorEnrolment, SecondFactor } from "./service/factors/factor.js";
+export type { GatehouseConfig } from "./service/config.js";
+export type { GatehouseOptions, LinkBuilders, SsoOptions } from "./service/context.js";
+export { createGatehouse } from "./service/create-gatehouse.js";
 export {
   factorsOf,
   type SecondFactorMethod,
   secondFactorMethods,
-  secondFactors,
 } from "./service/factors/index.js";
+export type { Gatehouse } from "./service/gatehouse.js";
+export type {
+  ActivateAccountInput,
+  AddUserInput,
+  BeginSsoInput,
+  BeginTotpEnrollmentInput,
+  ChangePasswordInput,
+  CompleteSsoInput,
+  CompleteTotpEnrollmentInput,
+  ConfirmMfaPhoneInput,
+  CreateOrganizationInput,
+  CreateRoleInput,
+  DeleteRoleInput,
+  DeleteSsoConnectionInput,
+  GetOrganizationInput,
+  GetSsoConnectionInput,
+  GetUserInput,
+  InviteUsersInput,
+  IssuePasswordResetInput,
+  ListAuditLogInput,
+  ListRolesInput,
+  ListUsersInput,
+  LoginInput,
+  LogoutInput,
+  RemoveUserInput,
+  RequestPasswordResetInput,
+  ResendInvitationInput,
+  ResetPasswordInput,
+  ResetSecondFactorLockInput,
+  RevealRecoveryCodeInput,
+  RevokeSessionsInput,
+  SendSignInCodeInput,
+  SetSsoEmergencyAdministratorsInput,
+  StartMfaPhoneChangeInput,
+  UnlockUserInput,
+  UpdateOrganizationSettingsInput,
+  UpdateRoleInput,
+  UpdateUserInput,
+  UpsertSsoConnectionInput,
+  ValidateSessionInput,
+  VerifySecondFactorInput,
+} from "./service/inputs.js";
 export type { LoginResult } from "./service/login.js";
 export type { EnrollmentResult, TotpEnrollment } from "./service/mfa.js";
 export { defaultFlowPermissions, type FlowPermission, type FlowPermissions } from "./service/permissions.js";
-export type { Delivery, NewUserInput, ProvisionResult } from "./service/provisioning.js";
-export { parseInput, schemas } from "./service/schemas.js";
-export type { IssuedSession, ValidSession } from "./service/sessions.js";
+export type { Delivery, ProvisionResult } from "./service/provisioning.js";
+export { parseInput, type Schemas, schemas } from "./service/schemas.js";
+export type { IssuedSession, SessionView, ValidSession } from "./service/sessions.js";
 export type { SsoStart } from "./service/sso/begin.js";
-export type { CompleteSsoInput } from "./service/sso/complete.js";
-export type { SsoConnectionInput, SsoConnectionView } from "./service/sso/connections.js";
-export type { UserChanges } from "./service/users.js";
+export type { SsoConnectionView } from "./service/sso/connections.js";
 export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
 export {
   attemptStateIssues,

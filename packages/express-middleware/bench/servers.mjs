@@ -82,7 +82,8 @@ async function gatehouseOn(store, label, options = {}) {
   });
   const temporary = mailer.lastTo(email, "invitation").message.temporaryPassword;
   const first = await gatehouse.login({ email, password: temporary });
-  const { token } = await gatehouse.changePassword(first.token, {
+  const { token } = await gatehouse.changePassword({
+    sessionToken: first.token,
     newPassword: "a long benchmark passphrase",
   });
   const app = express();

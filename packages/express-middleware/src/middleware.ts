@@ -1,4 +1,4 @@
-import { can, type Gatehouse, type Grants, toUser, type ValidSession } from "@gatehousejs/core";
+import { can, type Gatehouse, type Grants, isGatehouseError, type ValidSession } from "@gatehousejs/core";
 import type { RequestHandler } from "express";
 import { type CookieSettings, checkCookieSettings, clearSessionCookie, readCookie } from "./cookies.js";
 import { type CsrfSettings, checkCsrf, resolveAllowedOrigins } from "./csrf.js";
@@ -105,7 +105,7 @@ export function createMiddleware(gatehouse: Gatehouse, settings: ResolvedSetting
       const token = readCookie(req, cookies.name);
       checkCsrf(req, csrf, token);
       if (token === null) return next();
-      const valid = await gatehouse.validateSession(token);
+      const valid = await validCookieSession(gatehouse, token);
       if (valid === null) {
         clearSessionCookie(res, cookies);
         return next();
@@ -113,10 +113,9 @@ export function createMiddleware(gatehouse: Gatehouse, settings: ResolvedSetting
       state.token = token;
       // The idle deadline slid (the service wrote the activity back): the cookie follows it. In double-submit
       // mode a missing or outdated CSRF cookie is sent again too.
-      const moved = valid.expiresAt.getTime() !== valid.session.expiresAt.getTime();
       const csrfCookie = cookies.csrfCookieName === null ? null : readCookie(req, cookies.csrfCookieName);
-      if (moved || (cookies.csrfCookieName !== null && csrfCookie !== csrfTokenFor(token))) {
-        issueSessionCookie(req, res, { token, expiresAt: valid.expiresAt });
+      if (valid.refreshed || (cookies.csrfCookieName !== null && csrfCookie !== csrfTokenFor(token))) {
+        issueSessionCookie(req, res, { token, expiresAt: valid.session.expiresAt });
       }
       req.auth = signedIn(valid);
       next();
@@ -126,20 +125,24 @@ export function createMiddleware(gatehouse: Gatehouse, settings: ResolvedSetting
   };
 }
 
+/** The cookie's session; a value the service refuses to read (too long to be a token) is no session either. */
+async function validCookieSession(gatehouse: Gatehouse, token: string): Promise<ValidSession | null> {
+  try {
+    return await gatehouse.validateSession({ sessionToken: token });
+  } catch (error) {
+    if (isGatehouseError(error, "VALIDATION")) return null;
+    throw error;
+  }
+}
+
 function signedIn(valid: ValidSession): SignedInAuth {
   const { session } = valid;
   const grants = valid.grants as Grants<never>;
   const check = (page: string, action: string): boolean => can(grants, page as never, action as never);
   return {
-    user: toUser(valid.user),
+    user: valid.user,
     stage: session.stage,
-    session: {
-      stage: session.stage,
-      secondFactorVerified: session.secondFactorVerified,
-      createdAt: session.createdAt,
-      lastActiveAt: session.lastActiveAt,
-      expiresAt: valid.expiresAt,
-    },
+    session,
     organization: valid.organization,
     grants: valid.grants as SignedInAuth["grants"],
     // A pending stage holds no permission, whatever its user's roles.

@@ -82,7 +82,7 @@ export function gatehouseErrorHandler(options: ErrorHandlerOptions = {}): ErrorR
     const { body, retryAt } = toProblem(error, typeBase);
     if (body.status >= 500) options.onError?.(error, req);
     if (retryAt) {
-      const clock = findRequestState(req)?.gatehouse.context.clock ?? options.clock;
+      const clock = findRequestState(req)?.gatehouse.config.clock ?? options.clock;
       const now = clock ? clock.now().getTime() : Date.now();
       res.setHeader("Retry-After", String(Math.max(0, Math.ceil((retryAt.getTime() - now) / 1000))));
     }

@@ -35,7 +35,7 @@ export function requestStateOrThrow(req: Request): RequestState {
 
 /**
  * The session token of the request (from its cookie, once validated), for a host's own calls to the service
- * (e.g. `gatehouse.revealRecoveryCode(token, …)`); `null` without a valid session.
+ * (e.g. `gatehouse.revealRecoveryCode({ sessionToken, password })`); `null` without a valid session.
  */
 export function sessionTokenOf(req: Request): string | null {
   return findRequestState(req)?.token ?? null;
@@ -58,7 +58,8 @@ export function csrfTokenOf(req: Request): string | null {
 /**
  * Hands a session the service issued to the browser, with the middleware's cookie settings: for a host's own
  * sign-in steps (the router's routes do this themselves). Replaces a cookie set earlier in the same response.
- * @example issueSessionCookie(req, res, await gatehouse.changePassword(sessionTokenOf(req) ?? "", input));
+ * @example
+ * issueSessionCookie(req, res, await gatehouse.changePassword({ ...input, sessionToken: sessionTokenOf(req) ?? "" }));
  */
 export function issueSessionCookie(
   req: Request,
@@ -68,7 +69,7 @@ export function issueSessionCookie(
   const state = requestStateOrThrow(req);
   state.token = session.token;
   // Max-Age on the service's clock: the same clock that decides when the session ends.
-  const maxAgeSeconds = (session.expiresAt.getTime() - state.gatehouse.context.clock.now().getTime()) / 1000;
+  const maxAgeSeconds = (session.expiresAt.getTime() - state.gatehouse.config.clock.now().getTime()) / 1000;
   const csrf = state.cookies.csrfCookieName === null ? null : csrfTokenFor(session.token);
   setSessionCookie(res, state.cookies, session.token, maxAgeSeconds, csrf);
 }

@@ -132,7 +132,7 @@ describe("helpers for a host's own pages", () => {
       }
     });
     h.app.post("/own/logout", async (req, res) => {
-      await h.gatehouse.logout(sessionTokenOf(req) ?? "");
+      await h.gatehouse.logout({ sessionToken: sessionTokenOf(req) ?? "" });
       endSessionCookie(req, res);
       res.redirect(303, "/");
     });

@@ -4,7 +4,7 @@ import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
 import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
 import { roleLabel } from "../roles-of.js";
-import { fieldError, formError, invalid, layout } from "../views/layout.js";
+import { fieldError, fieldErrorAs, formError, invalid, invalidAs, layout } from "../views/layout.js";
 
 /** @import { Deps } from "../app.js" */
 /** @import { FormErrors } from "../form-errors.js" */
@@ -22,7 +22,7 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
   const text = (value) => (typeof value === "string" ? value : "");
 
   router.get("/account", signedIn, async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), authOf(req).user.id);
+    const user = await gatehouse.getUser(actorOf(req), { userId: authOf(req).user.id });
     send(res, accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: noErrors }));
   });
 
@@ -33,14 +33,15 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
     const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
-        gatehouse.updateUser(actorOf(req), auth.user.id, {
+        gatehouse.updateUser(actorOf(req), {
+          userId: auth.user.id,
           ...nameChanges(preset, postedNameValues(req.body), auth.user),
           phone: phone || null,
         }),
       { fields: [...names.fields, "phone"], rename: names.rename },
     );
     if (!result.ok) {
-      const user = await gatehouse.getUser(actorOf(req), auth.user.id);
+      const user = await gatehouse.getUser(actorOf(req), { userId: auth.user.id });
       return send(
         res,
         accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: result.errors }),
@@ -54,10 +55,10 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
   router.post("/account/recovery-code", signedIn, async (req, res) => {
     const auth = authOf(req);
     const result = await attempt(
-      () => gatehouse.revealRecoveryCode(auth.token, { password: text(req.body.password) }),
-      { fields: ["password"] },
+      () => gatehouse.revealRecoveryCode({ sessionToken: auth.token, password: text(req.body.password) }),
+      { fields: ["password"], lockout: gatehouse.config.policy.lockout, locked: "password" },
     );
-    const user = await gatehouse.getUser(actorOf(req), auth.user.id);
+    const user = await gatehouse.getUser(actorOf(req), { userId: auth.user.id });
     if (!result.ok) {
       /** @type {FormErrors} */
       const errors =
@@ -103,7 +104,7 @@ function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = fal
 </dl>
 
 <h2>Profile</h2>
-${formError(errors)}
+${reveal ? "" : formError(errors)}
 <form method="post" action="/account" novalidate>
   ${nameInputs(organization?.settings.preset ?? "enterprise", nameValuesOf(user), errors)}
   <label for="phone">Phone <span class="hint">international format, e.g. +14155550123</span></label>
@@ -137,9 +138,10 @@ function recoverySection(user, code, errors, reveal) {
   return html`<details ${reveal ? "open" : ""}>
   <summary class="button secondary">Show recovery code</summary>
   <form method="post" action="/account/recovery-code" novalidate>
+    ${formError(errors)}
     <label for="recovery-password">Confirm your password</label>
-    <input id="recovery-password" name="password" type="password" autocomplete="current-password"${invalid(errors, "password")}>
-    ${fieldError(errors, "password")}
+    <input id="recovery-password" name="password" type="password" autocomplete="current-password"${invalidAs(errors, "password", "recovery-password")}>
+    ${fieldErrorAs(errors, "password", "recovery-password")}
     <p><button type="submit">Show recovery code</button></p>
   </form>
 </details>`;

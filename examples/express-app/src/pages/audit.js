@@ -64,7 +64,7 @@ function sentence(entry) {
     case "user.updated":
       return `${who(entry.actor)} edited ${subject} (${Array.isArray(d.fields) ? d.fields.join(", ") : ""})`;
     case "account.locked":
-      return `${subject} was locked until ${typeof d.lockedUntil === "string" ? formatTime(new Date(d.lockedUntil)) : "?"}`;
+      return `${subject} was locked until ${typeof d.lockedUntil === "string" ? formatTime(new Date(d.lockedUntil)) : "?"}${d.rule === "quick-retry" ? ": a new attempt came within seconds of a failed one" : d.rule === "max-failures" ? ": too many failed attempts" : ""}`;
     case "login.failed":
       return `Failed sign-in of ${subject}${d.factor && d.factor !== "password" ? ` (${String(d.factor)} code)` : ""}`;
     case "login.refused":
@@ -102,6 +102,69 @@ function sentence(entry) {
   }
 }
 
+/** Words for the keys and values the details of entries carry. */
+const keyWords = /** @type {Record<string, string>} */ ({
+  lockedUntil: "locked until",
+  rule: "rule",
+  factor: "with",
+  fields: "changed",
+  from: "from",
+  to: "to",
+  reason: "reason",
+  stage: "next step",
+  email: "address",
+  roles: "roles",
+  added: "added",
+  removed: "removed",
+});
+const valueWords = /** @type {Record<string, string>} */ ({
+  "quick-retry": "another attempt within seconds of a failed one",
+  "max-failures": "too many failed attempts",
+  password: "password",
+  totp: "authenticator app",
+  sms: "text message",
+  recovery: "recovery code",
+  authenticated: "signed in",
+  mfa: "second factor",
+  "mfa-enrollment": "set up an authenticator app",
+  "password-change": "choose a password",
+  ACCOUNT_LOCKED: "the account is locked",
+  RATE_LIMITED: "too many attempts at once",
+  givenName: "given name",
+  familyName: "family name",
+});
+
+/**
+ * An entry's details as "key: value" words, not JSON.
+ * @param {Record<string, unknown>} details
+ * @returns {import("../html.js").Html[]}
+ */
+function detailsWords(details) {
+  return Object.entries(details).map(
+    ([key, value]) =>
+      html`<div><span class="hint">${keyWords[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}:</span> ${valueText(value)}</div>`,
+  );
+}
+
+/**
+ * @param {unknown} value
+ * @returns {string}
+ */
+function valueText(value) {
+  if (typeof value === "string") {
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) return formatTime(new Date(value));
+    return valueWords[value] ?? value;
+  }
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value)) return value.map(valueText).join(", ") || "none";
+  if (value && typeof value === "object") {
+    return Object.entries(value)
+      .map(([k, v]) => `${keyWords[k] ?? valueWords[k] ?? k} ${valueText(v)}`)
+      .join("; ");
+  }
+  return value === null || value === undefined ? "none" : String(value);
+}
+
 /**
  * @param {View} view
  * @param {readonly AuditRecord[]} entries
@@ -113,16 +176,16 @@ function auditPage(view, entries, cursor, nextCursor) {
     title: "Audit log",
     body: html`<h1>Audit log</h1>
 <p class="lead">Every security-relevant event in your organization, newest first.</p>
-<table data-testid="audit">
+<div class="table-scroll" role="region" aria-label="Audit log" tabindex="0"><table data-testid="audit">
   <thead><tr><th>When</th><th>Event</th><th>What happened</th><th>By</th><th>Details</th></tr></thead>
   <tbody>
   ${entries.map(
     (entry) => html`<tr data-action="${entry.action}">
     <td class="when">${formatTime(entry.at)}</td><td><code>${entry.action}</code></td><td>${sentence(entry)}</td><td>${who(entry.actor)}</td>
-    <td class="details"><code>${Object.keys(entry.details).length ? JSON.stringify(entry.details) : ""}</code></td></tr>`,
+    <td class="details">${detailsWords(entry.details)}</td></tr>`,
   )}
   </tbody>
-</table>
+</table></div>
 <div class="pager">
   ${cursor ? html`<a href="/audit">« Newest</a>` : ""}
   ${nextCursor ? html`<a href="/audit?${new URLSearchParams({ cursor: nextCursor }).toString()}">Older »</a>` : ""}

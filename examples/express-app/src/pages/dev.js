@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { Router } from "express";
 import { authOf, send, signedIn } from "../app.js";
 import { attempt, formatTime, noErrors } from "../form-errors.js";
@@ -17,25 +18,56 @@ import { settingLabels } from "./settings.js";
  */
 export const devStaff = { kind: "staff", id: "dev-console", email: "staff@gatehouse.test" };
 
+const STAFF_COOKIE = "gh_staff";
+
 /**
- * Development only: the outbox (every e-mail and text message, links clickable) and a staff console that
- * plays the platform super admin for the signed-in user's organization. Not mounted unless `dev` is on.
+ * Development only: the outbox (e-mail and text messages, links clickable) for signed-in users, and a staff
+ * console that plays the platform super admin for the signed-in user's organization, for whoever holds the
+ * staff key the server printed. Not mounted unless `dev` is on (which the server allows on loopback only).
+ * A user who may invite sees every message (the invitations they sent); anyone else sees only their own.
  * @param {Deps} deps
  * @returns {import("express").Router}
  */
-export function devRoutes({ gatehouse, outbox, viewOf, flash }) {
+export function devRoutes({ gatehouse, outbox, viewOf, flash, staffKey }) {
   const router = Router();
 
-  router.get("/dev/outbox", (req, res) => {
-    const entries = outbox ? [...outbox.entries].reverse() : [];
-    send(res, outboxPage(viewOf(req, res), entries, outbox?.keepsMail ?? false));
+  router.get("/dev/outbox", signedIn, (req, res) => {
+    const auth = authOf(req);
+    const everyone = auth.can("platform.user-management", "invite");
+    const entries = (outbox ? [...outbox.entries].reverse() : []).filter(
+      (entry) => everyone || entry.to === auth.user.email || entry.to === auth.user.phone,
+    );
+    send(res, outboxPage(viewOf(req, res), entries, outbox?.keepsMail ?? false, everyone));
   });
 
-  router.get("/dev/staff", signedIn, (req, res) => {
+  /** @type {import("express").RequestHandler} */
+  const staffOnly = (req, res, next) => {
+    const given = /(?:^|;\s*)gh_staff=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? "")?.[1] ?? "";
+    if (sameKey(given, staffKey)) return next();
+    res
+      .status(403)
+      .type("html")
+      .send(String(staffOnlyPage(viewOf(req, res))));
+  };
+
+  // The link the server printed: it hands the key to this browser as a cookie, and leaves the address bar.
+  router.get("/dev/staff", (req, res, next) => {
+    const key = typeof req.query.key === "string" ? req.query.key : "";
+    if (!key) return next();
+    if (!sameKey(key, staffKey))
+      return res
+        .status(403)
+        .type("html")
+        .send(String(staffOnlyPage(viewOf(req, res))));
+    res.append("Set-Cookie", `${STAFF_COOKIE}=${key}; Path=/dev; HttpOnly; SameSite=Strict`);
+    res.redirect(303, "/dev/staff");
+  });
+
+  router.get("/dev/staff", signedIn, staffOnly, (req, res) => {
     send(res, staffPage(viewOf(req, res), authOf(req).organization, noErrors));
   });
 
-  router.post("/dev/staff", signedIn, async (req, res) => {
+  router.post("/dev/staff", signedIn, staffOnly, async (req, res) => {
     const organization = authOf(req).organization;
     const pick = (/** @type {unknown} */ v, /** @type {readonly string[]} */ allowed) =>
       typeof v === "string" && allowed.includes(v) ? v : undefined;
@@ -45,7 +77,7 @@ export function devRoutes({ gatehouse, outbox, viewOf, flash }) {
       authMode: /** @type {any} */ (pick(req.body.authMode, ["password", "sso"])),
     };
     const result = await attempt(
-      () => gatehouse.updateOrganizationSettings(devStaff, organization.id, input),
+      () => gatehouse.updateOrganizationSettings(devStaff, { organizationId: organization.id, ...input }),
       {
         fields: [],
       },
@@ -56,6 +88,32 @@ export function devRoutes({ gatehouse, outbox, viewOf, flash }) {
   });
 
   return router;
+}
+
+/**
+ * Whether a key given by a browser is the staff key, in constant time; no key opens nothing.
+ * @param {string} given
+ * @param {string | null} key
+ */
+function sameKey(given, key) {
+  if (!key) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(key);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The refusal of the staff console to a member: the console is platform staff's, not an organization's.
+ * @param {View} view
+ */
+function staffOnlyPage(view) {
+  return layout(view, {
+    title: "Staff only",
+    body: html`<h1>Staff only</h1>
+<div class="errors" role="alert">The staff console is for platform staff, and no role of an organization opens it.</div>
+<p>Whoever started the demo opens it with the staff link the server printed when it started.</p>
+<p><a href="/account">Back to your account</a></p>`,
+  });
 }
 
 /**
@@ -71,12 +129,13 @@ function linkify(text) {
  * @param {View} view
  * @param {OutboxEntry[]} entries
  * @param {boolean} keeping
+ * @param {boolean} everyone whether these are every message, or only the reader's own
  */
-function outboxPage(view, entries, keeping) {
+function outboxPage(view, entries, keeping, everyone) {
   return layout(view, {
     title: "Outbox",
     body: html`<h1>Outbox</h1>
-<p class="lead">Development only: every e-mail and text message the app sent, newest first. Nothing left this machine.</p>
+<p class="lead">Development only: ${everyone ? "every e-mail and text message the app sent" : "the e-mail and text messages sent to you"}, newest first. Nothing left this machine. The messages are kept beside the data, so a restart keeps them.</p>
 ${keeping ? "" : html`<div class="callout">E-mail goes through SMTP_URL; this outbox keeps only text messages.</div>`}
 ${entries.length === 0 ? html`<p>No messages yet.</p>` : ""}
 ${entries.map(

@@ -32,7 +32,7 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
     });
 
   router.get("/roles", signedIn, requirePermission(ROLES, "view"), async (req, res) => {
-    const roles = await gatehouse.listRoles(actorOf(req), authOf(req).organization.id);
+    const roles = await gatehouse.listRoles(actorOf(req), { organizationId: authOf(req).organization.id });
     send(res, rolesPage(viewOf(req, res), gatehouse, roles));
   });
 
@@ -51,7 +51,11 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
     };
     const result = await attempt(
       () => gatehouse.createRole(actorOf(req), { organizationId: authOf(req).organization.id, ...values }),
-      { fields: ["name", "description", "permissions"] },
+      {
+        fields: ["name", "description", "permissions"],
+        matrix: gatehouse.config.matrix,
+        escalation: "permissions",
+      },
     );
     if (!result.ok)
       return send(
@@ -90,9 +94,14 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
       description: text(req.body.description),
       permissions: permissionsOf(req.body.permissions),
     };
-    const result = await attempt(() => gatehouse.updateRole(actorOf(req), organizationId, role.id, values), {
-      fields: ["name", "description", "permissions"],
-    });
+    const result = await attempt(
+      () => gatehouse.updateRole(actorOf(req), { organizationId, roleId: role.id, ...values }),
+      {
+        fields: ["name", "description", "permissions"],
+        matrix: gatehouse.config.matrix,
+        escalation: "permissions",
+      },
+    );
     if (!result.ok)
       return send(
         res,
@@ -106,9 +115,12 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
   router.post("/roles/:id/delete", signedIn, requirePermission(ROLES, "delete"), async (req, res) => {
     const organizationId = authOf(req).organization.id;
     const role = await findCustomRole(gatehouse, actorOf(req), organizationId, String(req.params.id));
-    const result = await attempt(() => gatehouse.deleteRole(actorOf(req), organizationId, role.id), {
-      fields: [],
-    });
+    const result = await attempt(
+      () => gatehouse.deleteRole(actorOf(req), { organizationId, roleId: role.id }),
+      {
+        fields: [],
+      },
+    );
     flash(res, result.ok ? `Deleted the role “${role.name}”.` : result.errors.form.join(" "));
     res.redirect(303, "/roles");
   });
@@ -124,7 +136,7 @@ export function rolesRoutes({ gatehouse, viewOf, flash }) {
  * @returns {Promise<RoleView>}
  */
 async function findCustomRole(gatehouse, actor, organizationId, id) {
-  const role = (await gatehouse.listRoles(actor, organizationId)).find(
+  const role = (await gatehouse.listRoles(actor, { organizationId })).find(
     (r) => r.id === id && r.kind === "custom",
   );
   if (!role) throw new GatehouseError("NOT_FOUND", "No such custom role.");
@@ -140,7 +152,7 @@ function rolesPage(view, gatehouse, roles) {
   const may = (/** @type {RegisteredPermissions[typeof ROLES]} */ action) =>
     view.auth?.can(ROLES, action) ?? false;
   const custom = roles.filter((r) => r.kind === "custom");
-  const { matrix } = gatehouse.context;
+  const { matrix } = gatehouse.config;
   const labelOf = (/** @type {string} */ page) => matrix.pages.find((p) => p.id === page)?.label ?? page;
   return layout(view, {
     title: "Application roles",
@@ -149,7 +161,7 @@ function rolesPage(view, gatehouse, roles) {
 
 <h2>Custom roles</h2>
 ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a></p>` : ""}
-<table data-testid="custom-roles">
+<div class="table-scroll" role="region" aria-label="Custom roles" tabindex="0"><table data-testid="custom-roles">
   <thead><tr><th>Name</th><th>Description</th><th>Permissions</th><th></th></tr></thead>
   <tbody>
   ${custom.length === 0 ? html`<tr><td colspan="4">No custom roles yet.</td></tr>` : ""}
@@ -163,10 +175,10 @@ ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a
     </div></td></tr>`,
   )}
   </tbody>
-</table>
+</table></div>
 
 <h2>Default roles</h2>
-<div class="matrix">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
+<div class="matrix table-scroll" role="region" aria-label="Default roles" tabindex="0">${raw(renderMatrix(matrix, { format: "html" }).replaceAll("<h2>", "<h3>").replaceAll("</h2>", "</h3>"))}</div>`,
   });
 }
 
@@ -179,7 +191,7 @@ ${may("create") ? html`<p><a class="button" href="/roles/new">New custom role</a
  * @param {FormErrors} errors
  */
 function roleEditor(view, gatehouse, role, values, errors) {
-  const { matrix } = gatehouse.context;
+  const { matrix } = gatehouse.config;
   const held = new Set(values.permissions.map((p) => `${p.page}|${p.action}`));
   const components = matrix.components.map((component) => ({
     component,

@@ -1,3 +1,4 @@
+import { checkPassword } from "@gatehousejs/core";
 import { Router } from "express";
 import QRCode from "qrcode";
 import { pathOfStage, send } from "../app.js";
@@ -5,10 +6,13 @@ import { sessionOf } from "../auth.js";
 import { attempt, noErrors } from "../form-errors.js";
 import { html, raw } from "../html.js";
 import { fieldError, formError, invalid, layout } from "../views/layout.js";
+import { passwordRuleWords } from "../words.js";
 
 /** @import { Deps } from "../app.js" */
 /** @import { FormErrors } from "../form-errors.js" */
 /** @import { View } from "../views/layout.js" */
+/** @import { Auth } from "../auth.js" */
+/** @import { GatehousePolicy, OrganizationRecord } from "@gatehousejs/core" */
 
 /**
  * Sign-in and its steps: password, second factor (or the recovery code), the forced password change, MFA
@@ -22,6 +26,16 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   const pending = (req) => sessionOf(req);
   /** @param {unknown} value */
   const text = (value) => (typeof value === "string" ? value : "");
+  const { lockout } = gatehouse.config.policy;
+  /**
+   * The password rules of a session's organization (its preset's), or the service's.
+   * @param {Auth | null} [session]
+   * @returns {GatehousePolicy["password"]}
+   */
+  const passwordRules = (session) =>
+    session
+      ? gatehouse.config.policyOf(/** @type {OrganizationRecord} */ (session.organization)).password
+      : gatehouse.config.policy.password;
 
   router.get("/login", (req, res) => {
     const session = pending(req);
@@ -31,10 +45,21 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
 
   router.post("/login", async (req, res) => {
     const email = text(req.body.email);
-    const result = await attempt(() => gatehouse.login({ email, password: text(req.body.password) }), {
+    const password = text(req.body.password);
+    // An empty field is named before anything is asked of the service (which would answer only the first).
+    /** @type {FormErrors} */
+    const missing = { fields: {}, form: [] };
+    if (!email.trim()) missing.fields.email = ["Enter your e-mail address."];
+    if (!password) missing.fields.password = ["Enter your password."];
+    if (Object.keys(missing.fields).length)
+      return send(res, loginPage(viewOf(req, res), { email }, missing), 400);
+    const result = await attempt(() => gatehouse.login({ email, password }), {
       fields: ["email", "password"],
+      lockout,
     });
-    if (!result.ok) return send(res, loginPage(viewOf(req, res), { email }, result.errors), 401);
+    if (!result.ok) {
+      return send(res, loginPage(viewOf(req, res), { email }, result.errors), httpStatus(result.error.code));
+    }
     auth.setSession(req, res, result.value);
     res.redirect(303, pathOfStage(result.value.stage));
   });
@@ -51,8 +76,8 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     if (session?.stage !== "mfa") return res.redirect(303, "/login");
     const method = req.body.method === "recovery" ? "recovery" : "totp";
     const result = await attempt(
-      () => gatehouse.verifySecondFactor(session.token, { method, code: text(req.body.code) }),
-      { fields: ["code"] },
+      () => gatehouse.verifySecondFactor({ sessionToken: session.token, method, code: text(req.body.code) }),
+      { fields: ["code"], lockout },
     );
     if (!result.ok) {
       const errors =
@@ -72,7 +97,10 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     if (session?.stage !== "password-change" && session?.stage !== "authenticated") {
       return res.redirect(303, session ? pathOfStage(session.stage) : "/login");
     }
-    send(res, passwordPage(viewOf(req, res), session.stage === "password-change", noErrors));
+    send(
+      res,
+      passwordPage(viewOf(req, res), session.stage === "password-change", passwordRules(session), noErrors),
+    );
   });
 
   router.post("/password/change", async (req, res) => {
@@ -81,14 +109,26 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return res.redirect(303, "/login");
     }
     const forced = session.stage === "password-change";
+    const rules = passwordRules(session);
     const newPassword = text(req.body.newPassword);
-    /** @type {FormErrors} */
-    const mismatch = { fields: { confirmPassword: ["The two passwords differ."] }, form: [] };
     if (newPassword !== text(req.body.confirmPassword)) {
-      return send(res, passwordPage(viewOf(req, res), forced, mismatch), 400);
+      // Every problem at once: the rules the new password breaks, beside the two that differ.
+      const verdict = checkPassword(newPassword, rules, {
+        email: session.user.email,
+        name: session.user.displayName ?? undefined,
+      });
+      /** @type {FormErrors} */
+      const errors = {
+        fields: {
+          ...(verdict.ok ? {} : { newPassword: verdict.issues.map((i) => i.message) }),
+          confirmPassword: ["The two passwords differ."],
+        },
+        form: [],
+      };
+      return send(res, passwordPage(viewOf(req, res), forced, rules, errors), 400);
     }
     const input = forced ? { newPassword } : { newPassword, currentPassword: text(req.body.currentPassword) };
-    const result = await attempt(() => gatehouse.changePassword(session.token, input), {
+    const result = await attempt(() => gatehouse.changePassword({ sessionToken: session.token, ...input }), {
       fields: ["newPassword", "currentPassword"],
       rename: { password: "newPassword" },
     });
@@ -97,36 +137,40 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
         result.error.code === "INVALID_CREDENTIALS"
           ? { fields: { currentPassword: ["This is not your current password."] }, form: [] }
           : result.errors;
-      return send(res, passwordPage(viewOf(req, res), forced, errors), 400);
+      return send(res, passwordPage(viewOf(req, res), forced, rules, errors), 400);
     }
     auth.setSession(req, res, result.value);
     flash(res, "Your new password is saved.");
     res.redirect(303, pathOfStage(result.value.stage));
   });
 
+  // A GET only shows what comes next: a new secret is made by a POST, so a link followed from another site
+  // cannot replace the secret of an enrolment in progress.
   router.get("/mfa/enroll", async (req, res) => {
     const session = pending(req);
-    if (session?.stage === "mfa-enrollment") {
-      const enrollment = await gatehouse.beginTotpEnrollment(session.token);
-      return send(res, await enrollPage(viewOf(req, res), enrollment, true, noErrors));
+    if (session?.stage === "mfa-enrollment" || session?.stage === "authenticated") {
+      return send(res, startEnrollPage(viewOf(req, res), session.stage === "mfa-enrollment", noErrors));
     }
-    if (session?.stage === "authenticated") return send(res, confirmEnrollPage(viewOf(req, res), noErrors));
     res.redirect(303, session ? pathOfStage(session.stage) : "/login");
   });
 
   router.post("/mfa/enroll/start", async (req, res) => {
     const session = pending(req);
+    if (session?.stage === "mfa-enrollment") {
+      const enrollment = await gatehouse.beginTotpEnrollment({ sessionToken: session.token });
+      return send(res, await enrollPage(viewOf(req, res), enrollment, true, noErrors));
+    }
     if (session?.stage !== "authenticated") return res.redirect(303, "/login");
     const result = await attempt(
-      () => gatehouse.beginTotpEnrollment(session.token, { password: text(req.body.password) }),
-      { fields: ["password"] },
+      () => gatehouse.beginTotpEnrollment({ sessionToken: session.token, password: text(req.body.password) }),
+      { fields: ["password"], lockout, locked: "password" },
     );
     if (!result.ok) {
       const errors =
         result.error.code === "INVALID_CREDENTIALS"
           ? { fields: { password: ["This is not your password."] }, form: [] }
           : result.errors;
-      return send(res, confirmEnrollPage(viewOf(req, res), errors), 400);
+      return send(res, startEnrollPage(viewOf(req, res), false, errors), 400);
     }
     send(res, await enrollPage(viewOf(req, res), result.value, false, noErrors));
   });
@@ -137,7 +181,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       return res.redirect(303, "/login");
     }
     const result = await attempt(
-      () => gatehouse.completeTotpEnrollment(session.token, { code: text(req.body.code) }),
+      () => gatehouse.completeTotpEnrollment({ sessionToken: session.token, code: text(req.body.code) }),
       {
         fields: ["code"],
       },
@@ -179,7 +223,7 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   });
 
   router.get("/reset-password", (req, res) => {
-    send(res, newPasswordPage(viewOf(req, res), "reset", text(req.query.token), noErrors));
+    send(res, newPasswordPage(viewOf(req, res), "reset", text(req.query.token), passwordRules(), noErrors));
   });
 
   router.post("/reset-password", async (req, res) => {
@@ -189,13 +233,22 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       fields: ["newPassword"],
       rename: { password: "newPassword" },
     });
-    if (!result.ok) return send(res, newPasswordPage(viewOf(req, res), "reset", token, result.errors), 400);
+    if (!result.ok) {
+      return send(
+        res,
+        newPasswordPage(viewOf(req, res), "reset", token, passwordRules(), result.errors),
+        400,
+      );
+    }
     flash(res, "Your password is reset. Sign in with it (and your second factor, if you use one).");
     res.redirect(303, "/login");
   });
 
   router.get("/activate", (req, res) => {
-    send(res, newPasswordPage(viewOf(req, res), "activate", text(req.query.token), noErrors));
+    send(
+      res,
+      newPasswordPage(viewOf(req, res), "activate", text(req.query.token), passwordRules(), noErrors),
+    );
   });
 
   router.post("/activate", async (req, res) => {
@@ -206,15 +259,20 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
       rename: { password: "newPassword" },
     });
     if (!result.ok)
-      return send(res, newPasswordPage(viewOf(req, res), "activate", token, result.errors), 400);
+      return send(
+        res,
+        newPasswordPage(viewOf(req, res), "activate", token, passwordRules(), result.errors),
+        400,
+      );
     flash(res, "Your account is active: sign in.");
     res.redirect(303, "/login");
   });
 
   router.post("/logout", async (req, res) => {
     const session = pending(req);
-    if (session) await gatehouse.logout(session.token);
+    if (session) await gatehouse.logout({ sessionToken: session.token });
     auth.clearSession(req, res);
+    if (session) flash(res, "You are signed out.");
     res.redirect(303, "/login");
   });
 
@@ -272,9 +330,10 @@ ${formError(errors)}
 /**
  * @param {View} view
  * @param {boolean} forced
+ * @param {GatehousePolicy["password"]} rules
  * @param {FormErrors} errors
  */
-function passwordPage(view, forced, errors) {
+function passwordPage(view, forced, rules, errors) {
   return layout(view, {
     title: "Choose a password",
     narrow: true,
@@ -289,8 +348,9 @@ ${formError(errors)}
   <input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password"${invalid(errors, "currentPassword")}>
   ${fieldError(errors, "currentPassword")}`
   }
-  <label for="newPassword">New password <span class="hint">at least 12 characters</span></label>
-  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword")}>
+  <label for="newPassword">New password</label>
+  <p class="hint" id="newPassword-rules">${passwordRuleWords(rules)}</p>
+  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword", "newPassword-rules")}>
   ${fieldError(errors, "newPassword")}
   <label for="confirmPassword">Repeat the new password</label>
   <input id="confirmPassword" name="confirmPassword" type="password" autocomplete="new-password"${invalid(errors, "confirmPassword")}>
@@ -301,21 +361,29 @@ ${formError(errors)}
 }
 
 /**
+ * The step before a secret is made: a signed-in user confirms their password; a sign-in that must enrol
+ * starts with one button.
  * @param {View} view
+ * @param {boolean} required
  * @param {FormErrors} errors
  */
-function confirmEnrollPage(view, errors) {
+function startEnrollPage(view, required, errors) {
   return layout(view, {
     title: "Set up an authenticator app",
     narrow: true,
     body: html`<h1>Set up an authenticator app</h1>
-<p class="lead">Confirm your password to add an authenticator app to your account.</p>
+${required ? html`<div class="callout">Your organization requires multi-factor authentication: set it up to continue.</div>` : ""}
+<p class="lead">${required ? "You will scan a QR code with an authenticator app on your phone, then enter the code it shows." : "Confirm your password to add an authenticator app to your account."}</p>
 ${formError(errors)}
 <form method="post" action="/mfa/enroll/start" novalidate>
-  <label for="password">Password</label>
+  ${
+    required
+      ? ""
+      : html`<label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password"${invalid(errors, "password")}>
-  ${fieldError(errors, "password")}
-  <p class="actions"><button type="submit">Continue</button> <a href="/account">Cancel</a></p>
+  ${fieldError(errors, "password")}`
+  }
+  <p class="actions"><button type="submit">${required ? "Start" : "Continue"}</button>${required ? "" : html` <a href="/account">Cancel</a>`}</p>
 </form>`,
   });
 }
@@ -335,7 +403,7 @@ async function enrollPage(view, enrollment, required, errors) {
     body: html`<h1>Multi-factor authentication</h1>
 ${required ? html`<div class="callout">Your organization requires multi-factor authentication: set it up to continue.</div>` : ""}
 <p class="lead">Scan this QR code with your authenticator app, then enter the 6-digit code it shows.</p>
-<div class="qr" aria-label="QR code">${raw(qr)}</div>
+<div class="qr" role="img" aria-label="QR code of the secret below">${raw(qr)}</div>
 <p>Can't scan it? Enter this secret code in the app instead:<br><code class="secret" data-testid="totp-secret">${enrollment.secret}</code></p>
 ${formError(errors)}
 <form method="post" action="/mfa/enroll" novalidate>
@@ -378,22 +446,32 @@ ${formError(errors)}
  * @param {View} view
  * @param {"reset" | "activate"} kind
  * @param {string} token
+ * @param {GatehousePolicy["password"]} rules
  * @param {FormErrors} errors
  */
-function newPasswordPage(view, kind, token, errors) {
+function newPasswordPage(view, kind, token, rules, errors) {
   const action = kind === "reset" ? "/reset-password" : "/activate";
   return layout(view, {
     title: kind === "reset" ? "Reset your password" : "Activate your account",
     narrow: true,
     body: html`<h1>${kind === "reset" ? "Reset your password" : "Activate your account"}</h1>
-<p class="lead">Choose a password of at least 12 characters.</p>
+<p class="lead">Choose your password.</p>
 ${formError(errors)}
 <form method="post" action="${action}" novalidate>
   <input type="hidden" name="token" value="${token}">
   <label for="newPassword">New password</label>
-  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword")}>
+  <p class="hint" id="newPassword-rules">${passwordRuleWords(rules)}</p>
+  <input id="newPassword" name="newPassword" type="password" autocomplete="new-password"${invalid(errors, "newPassword", "newPassword-rules")}>
   ${fieldError(errors, "newPassword")}
   <p><button type="submit">Save password</button></p>
 </form>`,
   });
+}
+
+/**
+ * The status of a refused sign-in: 423 for a lock, 400 for a malformed address, else 401.
+ * @param {string} code
+ */
+function httpStatus(code) {
+  return code === "ACCOUNT_LOCKED" ? 423 : code === "VALIDATION" ? 400 : 401;
 }

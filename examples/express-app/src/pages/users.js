@@ -1,3 +1,4 @@
+import { isGatehouseError, parseInvitationAddresses } from "@gatehousejs/core";
 import { requirePermission } from "@gatehousejs/express-middleware";
 import { Router } from "express";
 import { actorOf, authOf, send, signedIn } from "../app.js";
@@ -44,6 +45,8 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     const actor = actorOf(req);
     const search = text(req.query.search).trim();
     const cursor = text(req.query.cursor) || null;
+    // Where the focus goes back to once a dialog is closed: its button ("invite") or the user's row.
+    const focus = modal ? "" : text(req.query.focus);
     const [page, roles] = await Promise.all([
       gatehouse.listUsers(actor, {
         organizationId: auth.organization.id,
@@ -62,6 +65,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
         search,
         cursor,
         roles,
+        focus,
         modal: modal?.(roles) ?? "",
       }),
       status,
@@ -78,10 +82,16 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     const values = { emails: text(req.body.emails), roles: list(req.body.roles) };
     const result = await attempt(
       () => gatehouse.inviteUsers(actorOf(req), { organizationId: authOf(req).organization.id, ...values }),
-      { fields: ["emails", "roles"], otherwise: "emails" },
+      {
+        fields: ["emails", "roles"],
+        otherwise: "emails",
+        matrix: gatehouse.config.matrix,
+        escalation: "roles",
+      },
     );
     if (!result.ok) {
-      return render(req, res, (roles) => inviteModal(gatehouse, roles, values, result.errors), 400);
+      const errors = withAddressErrors(result.errors, values.emails);
+      return render(req, res, (roles) => inviteModal(gatehouse, roles, values, errors), 400);
     }
     const { users, deliveries } = result.value;
     const failed = deliveries.filter((d) => !d.delivered).map((d) => d.email);
@@ -92,11 +102,11 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
           ? ` The e-mail to ${failed.join(", ")} could not be sent.`
           : " A registration e-mail with a temporary password is on its way."),
     );
-    res.redirect(303, "/users");
+    res.redirect(303, "/users?focus=invite");
   });
 
   router.get("/users/:id/edit", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     const values = {
       email: user.email,
       ...nameValuesOf(user),
@@ -109,7 +119,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
   });
 
   router.post("/users/:id", signedIn, requirePermission(USERS, "edit"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     const preset = authOf(req).organization.settings.preset;
     const values = {
       email: text(req.body.email),
@@ -123,14 +133,20 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     const names = nameErrorFields(preset);
     const result = await attempt(
       () =>
-        gatehouse.updateUser(actorOf(req), user.id, {
+        gatehouse.updateUser(actorOf(req), {
+          userId: user.id,
           email: values.email,
           ...nameChanges(preset, values, user),
           phone: values.phone || null,
           roles: values.roles,
           ...(currentPassword ? { currentPassword } : {}),
         }),
-      { fields: ["email", ...names.fields, "phone", "roles", "currentPassword"], rename: names.rename },
+      {
+        fields: ["email", ...names.fields, "phone", "roles", "currentPassword"],
+        rename: names.rename,
+        matrix: gatehouse.config.matrix,
+        escalation: "roles",
+      },
     );
     if (!result.ok) {
       /** @type {FormErrors} */
@@ -154,17 +170,19 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
           ? `Saved. ${result.value.email} must sign in again with the new address.`
           : `Saved ${result.value.email}.`,
     );
-    res.redirect(303, "/users");
+    res.redirect(303, `/users?focus=${encodeURIComponent(user.id)}`);
   });
 
   router.get("/users/:id/delete", signedIn, requirePermission(USERS, "delete"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
     await render(req, res, () => deleteModal(user, noErrors));
   });
 
   router.post("/users/:id/delete", signedIn, requirePermission(USERS, "delete"), async (req, res) => {
-    const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
-    const result = await attempt(() => gatehouse.removeUser(actorOf(req), user.id), { fields: [] });
+    const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
+    const result = await attempt(() => gatehouse.removeUser(actorOf(req), { userId: user.id }), {
+      fields: [],
+    });
     if (!result.ok) return render(req, res, () => deleteModal(user, result.errors), 409);
     flash(res, `Deleted ${user.email}.`);
     res.redirect(303, "/users");
@@ -175,8 +193,10 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     signedIn,
     requirePermission(USERS, "reset-password"),
     async (req, res) => {
-      const user = await gatehouse.getUser(actorOf(req), String(req.params.id));
-      const result = await attempt(() => gatehouse.issuePasswordReset(actorOf(req), user.id), { fields: [] });
+      const user = await gatehouse.getUser(actorOf(req), { userId: String(req.params.id) });
+      const result = await attempt(() => gatehouse.issuePasswordReset(actorOf(req), { userId: user.id }), {
+        fields: [],
+      });
       if (!result.ok) flash(res, result.errors.form.join(" "));
       else if (!result.value.delivered)
         flash(res, `The reset e-mail to ${user.email} could not be sent: try again.`);
@@ -191,9 +211,9 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
 /**
  * @param {View} view
  * @param {Gatehouse} gatehouse
- * @param {{ users: readonly User[]; nextCursor: string | null; search: string; cursor: string | null; roles: RoleView[]; modal: Html | string }} data
+ * @param {{ users: readonly User[]; nextCursor: string | null; search: string; cursor: string | null; roles: RoleView[]; focus: string; modal: Html | string }} data
  */
-function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, modal }) {
+function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, focus, modal }) {
   const auth = view.auth;
   const may = (/** @type {RegisteredPermissions[typeof USERS]} */ action) =>
     auth?.can(USERS, action) ?? false;
@@ -202,8 +222,10 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
     const entries = Object.entries({ search, ...params }).filter(([, v]) => v);
     return entries.length ? `?${new URLSearchParams(entries).toString()}` : "";
   };
+  const autofocus = (/** @type {string} */ target) => (focus === target ? html` autofocus` : "");
   return layout(view, {
     title: "User management",
+    modal,
     body: html`<h1>User management</h1>
 <p class="lead">Add, edit or delete the user accounts of your organization.</p>
 <div class="toolbar">
@@ -211,9 +233,9 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
     <input type="search" name="search" value="${search}" placeholder="Search by e-mail or name" aria-label="Search users">
     <button class="secondary" type="submit">Search</button>
   </form>
-  ${may("invite") ? html`<a class="button" href="/users/invite${query({})}">Invite users</a>` : ""}
+  ${may("invite") ? html`<a class="button" href="/users/invite${query({})}"${autofocus("invite")}>Invite users</a>` : ""}
 </div>
-<table data-testid="users">
+<div class="table-scroll" role="region" aria-label="Users" tabindex="0"><table data-testid="users">
   <thead><tr><th>E-mail</th><th>Name</th><th>Roles</th><th>Status</th><th>MFA</th><th></th></tr></thead>
   <tbody>
   ${users.length === 0 ? html`<tr><td colspan="6">No users${search ? html` match “${search}”` : ""}.</td></tr>` : ""}
@@ -225,31 +247,50 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
     <td>${user.status === "invited" ? html`<span class="pill warn">Invited</span>` : html`<span class="pill ok">Active</span>`}</td>
     <td>${user.mfa.totp ? "Enabled" : "—"}</td>
     <td><div class="actions">
-      ${may("edit") ? html`<a class="button small secondary" href="/users/${user.id}/edit">Edit</a>` : ""}
+      ${may("edit") ? html`<a class="button small secondary" href="/users/${user.id}/edit"${autofocus(user.id)} aria-label="Edit ${user.email}">Edit</a>` : ""}
       ${
         may("reset-password")
-          ? html`<form class="inline" method="post" action="/users/${user.id}/reset-password"><button class="small secondary" type="submit">Reset password</button></form>`
+          ? html`<form class="inline" method="post" action="/users/${user.id}/reset-password"><button class="small secondary" type="submit" aria-label="Reset password of ${user.email}">Reset password</button></form>`
           : ""
       }
-      ${may("delete") ? html`<a class="button small danger" href="/users/${user.id}/delete">Delete</a>` : ""}
+      ${may("delete") ? html`<a class="button small danger" href="/users/${user.id}/delete" aria-label="Delete ${user.email}">Delete</a>` : ""}
     </div></td>
   </tr>`,
   )}
   </tbody>
-</table>
+</table></div>
 <div class="pager">
   ${cursor ? html`<a href="/users${query({})}">« First page</a>` : ""}
   ${nextCursor ? html`<a href="/users${query({ cursor: nextCursor })}">Next page »</a>` : ""}
-</div>
-${modal}`,
+</div>`,
   });
 }
 
 /**
- * @param {Html} body
+ * A dialog over the page: the layout makes everything behind it inert, so the first Tab lands inside it.
+ * @param {Html} body its content, starting with an `h2` of id `dialog-title`
  */
 function modal(body) {
-  return html`<div class="modal-backdrop"><div class="modal" role="dialog" aria-modal="true">${body}</div></div>`;
+  return html`<div class="modal-backdrop"><div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-title">${body}</div></div>`;
+}
+
+/**
+ * The invitation's errors with the addresses' own: the service stops at the first field it refuses (no role),
+ * so the addresses are checked here too, and a person sees every problem at once.
+ * @param {FormErrors} errors
+ * @param {string} emails
+ * @returns {FormErrors}
+ */
+function withAddressErrors(errors, emails) {
+  if (errors.fields.emails?.length) return errors;
+  try {
+    parseInvitationAddresses(emails);
+    return errors;
+  } catch (error) {
+    if (!isGatehouseError(error, "VALIDATION")) throw error;
+    const messages = (error.details.issues ?? []).map((issue) => issue.message);
+    return { ...errors, fields: { emails: messages, ...errors.fields } };
+  }
 }
 
 /**
@@ -258,10 +299,11 @@ function modal(body) {
  * @param {RoleView[]} roles
  * @param {readonly string[]} checked
  * @param {FormErrors} errors
+ * @param {string} [hint]
  */
-function roleChoices(gatehouse, roles, checked, errors) {
+function roleChoices(gatehouse, roles, checked, errors, hint = "") {
   return html`<fieldset id="roles"${invalid(errors, "roles")}>
-  <legend>Roles <span class="hint">every role chosen applies to each address</span></legend>
+  <legend>Roles${hint ? html` <span class="hint">${hint}</span>` : ""}</legend>
   <div class="checks">
   ${roles.map(
     (role) =>
@@ -280,14 +322,14 @@ ${fieldError(errors, "roles")}`;
  * @param {FormErrors} errors
  */
 function inviteModal(gatehouse, roles, values, errors) {
-  return modal(html`<h2>Invite users</h2>
+  return modal(html`<h2 id="dialog-title">Invite users</h2>
 ${formError(errors)}
 <form method="post" action="/users/invite" novalidate>
   <label for="emails">E-mail <span class="hint">one or more addresses, separated by commas, semicolons, spaces or new lines</span></label>
-  <textarea id="emails" name="emails"${invalid(errors, "emails")}>${values.emails}</textarea>
+  <textarea id="emails" name="emails"${invalid(errors, "emails")}${Object.keys(errors.fields).length ? "" : html` autofocus`}>${values.emails}</textarea>
   ${fieldError(errors, "emails")}
-  ${roleChoices(gatehouse, roles, values.roles, errors)}
-  <p class="actions"><button type="submit">Invite</button> <a class="button secondary" href="/users">Cancel</a></p>
+  ${roleChoices(gatehouse, roles, values.roles, errors, "every role chosen applies to each address")}
+  <p class="actions"><button type="submit">Invite</button> <a class="button secondary" href="/users?focus=invite">Cancel</a></p>
 </form>`);
 }
 
@@ -302,11 +344,11 @@ ${formError(errors)}
  * @param {boolean} [self] the signed-in user edits themselves: their e-mail change needs their password
  */
 function editModal(gatehouse, roles, preset, user, values, errors, self = false) {
-  return modal(html`<h2>Edit user</h2>
+  return modal(html`<h2 id="dialog-title">Edit user</h2>
 ${formError(errors)}
 <form method="post" action="/users/${user.id}" novalidate>
   <label for="email">E-mail <span class="hint">after a change, the user must sign in again with the new address</span></label>
-  <input id="email" name="email" type="email" value="${values.email}"${invalid(errors, "email")}>
+  <input id="email" name="email" type="email" value="${values.email}"${invalid(errors, "email")}${Object.keys(errors.fields).length ? "" : html` autofocus`}>
   ${fieldError(errors, "email")}
   ${
     self
@@ -320,7 +362,7 @@ ${formError(errors)}
   <input id="phone" name="phone" type="text" value="${values.phone}"${invalid(errors, "phone")}>
   ${fieldError(errors, "phone")}
   ${roleChoices(gatehouse, roles, values.roles, errors)}
-  <p class="actions"><button type="submit">Save</button> <a class="button secondary" href="/users">Cancel</a></p>
+  <p class="actions"><button type="submit">Save</button> <a class="button secondary" href="/users?focus=${user.id}">Cancel</a></p>
 </form>`);
 }
 
@@ -330,10 +372,10 @@ ${formError(errors)}
  * @param {FormErrors} errors
  */
 function deleteModal(user, errors) {
-  return modal(html`<h2>Delete ${user.email}?</h2>
+  return modal(html`<h2 id="dialog-title">Delete ${user.email}?</h2>
 <p>The account is removed permanently: ${user.email} can no longer sign in, and every session ends. The audit log keeps who deleted whom.</p>
 ${formError(errors)}
 <form method="post" action="/users/${user.id}/delete">
-  <p class="actions"><button class="danger" type="submit">Delete user</button> <a class="button secondary" href="/users">Cancel</a></p>
+  <p class="actions"><button class="danger" type="submit" autofocus>Delete user</button> <a class="button secondary" href="/users?focus=${user.id}">Cancel</a></p>
 </form>`);
 }

@@ -21,17 +21,21 @@ const styles = `
 * { box-sizing: border-box; }
 body { margin:0; font:15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
 a { color:var(--brand); }
-header.top { display:flex; align-items:center; gap:16px; padding:10px 24px; background:#111827; color:#fff; }
+header.top { display:flex; flex-wrap:wrap; align-items:center; gap:8px 16px; padding:10px 24px; background:#111827; color:#fff; }
 header.top .brand { font-weight:700; letter-spacing:.2px; }
 header.top .org { color:#9ca3af; }
 header.top .spacer { flex:1; }
 header.top a, header.top button.link { color:#e5e7eb; }
+header.top .who { overflow-wrap:anywhere; }
+details.menu { display:none; }
 .shell { display:flex; min-height:calc(100vh - 48px); }
 nav.side { width:220px; padding:20px 12px; background:#fff; border-right:1px solid var(--line); }
 nav.side a { display:block; padding:7px 12px; border-radius:6px; color:var(--ink); text-decoration:none; }
 nav.side a.active { background:#e8eefc; color:var(--brand); font-weight:600; }
 nav.side h3 { font-size:11px; text-transform:uppercase; color:var(--muted); margin:16px 12px 4px; letter-spacing:.6px; }
-main { flex:1; padding:28px 36px; max-width:1200px; }
+main { flex:1; min-width:0; padding:28px 36px; max-width:1200px; }
+.table-scroll { overflow-x:auto; max-width:100%; }
+.table-scroll:focus-visible { outline:2px solid var(--brand); outline-offset:2px; }
 main.narrow { max-width:460px; margin:48px auto; background:#fff; border:1px solid var(--line); border-radius:10px; padding:32px; }
 h1 { font-size:24px; margin:0 0 6px; }
 h2 { font-size:18px; margin:28px 0 8px; }
@@ -82,15 +86,34 @@ dl.facts dd { margin:0; }
 pre.mail { white-space:pre-wrap; background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px; margin:6px 0 0; font:13px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace; }
 .pager { display:flex; gap:12px; }
 .devbar { background:#fef0c7; color:#7a2e0e; font-size:13px; padding:4px 24px; }
+.devbar a { color:#7a2e0e; }
+@media (max-width: 760px) {
+  header.top { padding:10px 16px; }
+  nav.side { display:none; }
+  details.menu { display:block; width:100%; }
+  details.menu summary { cursor:pointer; color:#fff; font-weight:600; padding:4px 0; }
+  details.menu a { display:block; padding:8px 4px; color:#fff; }
+  details.menu h3 { font-size:11px; text-transform:uppercase; color:#d1d5db; margin:10px 0 2px; letter-spacing:.6px; }
+  .shell { display:block; min-height:0; }
+  main { padding:20px 16px; }
+  main.narrow { margin:16px; padding:20px; }
+  .toolbar { flex-wrap:wrap; }
+  .toolbar form { flex-basis:100%; }
+  dl.facts { grid-template-columns:1fr; }
+  dl.facts dd { margin-bottom:8px; }
+  .modal { padding:18px; }
+  .modal-backdrop { padding-top:2vh; }
+}
 `;
 
 /**
  * A whole page: the top bar, the side navigation (only the pages the user may open) and the content.
  * @param {View} view
- * @param {{ title: string; body: Html; narrow?: boolean }} page
+ * @param {{ title: string; body: Html; narrow?: boolean; modal?: Html | string }} page `modal`: a dialog over
+ *   the page; everything behind it is `inert`, so neither Tab nor a screen reader lands there
  * @returns {Html}
  */
-export function layout(view, { title, body, narrow = false }) {
+export function layout(view, { title, body, narrow = false, modal = "" }) {
   const { auth } = view;
   return html`<!doctype html>
 <html lang="en">
@@ -98,22 +121,27 @@ export function layout(view, { title, body, narrow = false }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Gatehouse demo</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${raw(styles)}</style>
 </head>
 <body>
+<div class="page"${modal ? html` inert` : ""}>
 ${view.dev ? html`<div class="devbar">Development mode: e-mail and text messages go to the <a href="/dev/outbox">outbox</a>, not to anyone.</div>` : ""}
 <header class="top">
   <span class="brand">Gatehouse demo</span>
   ${auth ? html`<span class="org">${auth.organization.name}</span>` : ""}
   <span class="spacer"></span>
-  ${auth ? html`<a href="/account">${auth.user.email}</a>` : ""}
+  ${auth ? html`<a class="who" href="/account">${auth.user.email}</a>` : ""}
   ${view.signedIn ? signOut() : ""}
+  ${auth && !narrow ? html`<details class="menu"><summary>Menu</summary>${links(view, auth)}</details>` : ""}
 </header>
 ${
   auth && !narrow
-    ? html`<div class="shell">${navigation(view, auth)}<main>${notice(view)}${body}</main></div>`
+    ? html`<div class="shell"><nav class="side" aria-label="Pages">${links(view, auth)}</nav><main>${notice(view)}${body}</main></div>`
     : html`<main class="narrow">${notice(view)}${body}</main>`
 }
+</div>
+${modal}
 </body>
 </html>`;
 }
@@ -130,18 +158,19 @@ function signOut() {
  * @param {Auth} auth
  * @returns {Html}
  */
-function navigation(view, auth) {
-  const link = (/** @type {string} */ href, /** @type {string} */ label) =>
-    html`<a href="${href}" class="${view.path === href || view.path.startsWith(`${href}/`) ? "active" : ""}">${label}</a>`;
-  return html`<nav class="side">
+function links(view, auth) {
+  const link = (/** @type {string} */ href, /** @type {string} */ label) => {
+    const here = view.path === href || view.path.startsWith(`${href}/`);
+    return html`<a href="${href}" class="${here ? "active" : ""}"${here ? html` aria-current="page"` : ""}>${label}</a>`;
+  };
+  return html`
   ${link("/account", "Your account")}
   <h3>Organization</h3>
   ${auth.can("platform.user-management", "view") ? link("/users", "User management") : ""}
   ${auth.can("platform.application-roles", "view") ? link("/roles", "Application roles") : ""}
   ${auth.can("platform.user-management", "view-audit") ? link("/audit", "Audit log") : ""}
   ${link("/settings", "Organization settings")}
-  ${view.dev ? html`<h3>Development</h3>${link("/dev/outbox", "Outbox")}${link("/dev/staff", "Staff console")}` : ""}
-</nav>`;
+  ${view.dev ? html`<h3>Development</h3>${link("/dev/outbox", "Outbox")}${link("/dev/staff", "Staff console")}` : ""}`;
 }
 
 /**
@@ -165,13 +194,44 @@ export function fieldError(errors, field) {
 }
 
 /**
- * `aria-invalid` and `aria-describedby` for a field with errors.
+ * `aria-invalid` and `aria-describedby` for a field with errors (its error, then any hint `describedBy`
+ * names); the first field with errors also takes the focus, so its error is read out and in view.
  * @param {import("../form-errors.js").FormErrors} errors
  * @param {string} field
+ * @param {string} [describedBy] the id of a hint that always describes the field
  * @returns {Html | string}
  */
-export function invalid(errors, field) {
-  return errors.fields[field]?.length ? html` aria-invalid="true" aria-describedby="${field}-error"` : "";
+export function invalid(errors, field, describedBy) {
+  if (!errors.fields[field]?.length) return describedBy ? html` aria-describedby="${describedBy}"` : "";
+  const ids = describedBy ? `${field}-error ${describedBy}` : `${field}-error`;
+  const first = Object.keys(errors.fields)[0] === field;
+  return html` aria-invalid="true" aria-describedby="${ids}"${first ? html` autofocus` : ""}`;
+}
+
+/**
+ * {@link fieldError} for a field whose input has another id than its name (two forms on one page).
+ * @param {import("../form-errors.js").FormErrors} errors
+ * @param {string} field
+ * @param {string} id
+ * @returns {Html | string}
+ */
+export function fieldErrorAs(errors, field, id) {
+  const messages = errors.fields[field];
+  if (!messages?.length) return "";
+  return html`<div class="field-error" id="${id}-error" role="alert">${messages.map((m) => html`<div>${m}</div>`)}</div>`;
+}
+
+/**
+ * {@link invalid} for a field whose input has another id than its name.
+ * @param {import("../form-errors.js").FormErrors} errors
+ * @param {string} field
+ * @param {string} id
+ * @returns {Html | string}
+ */
+export function invalidAs(errors, field, id) {
+  return errors.fields[field]?.length
+    ? html` aria-invalid="true" aria-describedby="${id}-error" autofocus`
+    : "";
 }
 
 /**

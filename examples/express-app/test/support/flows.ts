@@ -23,7 +23,10 @@ export async function firstSignIn(
   expect(login.headers.get("location")).toBe("/password/change");
   const changed = await client.post("/password/change", { newPassword: password, confirmPassword: password });
   expect(changed.headers.get("location")).toBe("/mfa/enroll");
-  const secret = secretOnPage(await client.page("/mfa/enroll"));
+  expect(await client.page("/mfa/enroll")).not.toContain('data-testid="totp-secret"');
+  const started = await client.post("/mfa/enroll/start", {});
+  expect(started.status).toBe(200);
+  const secret = secretOnPage(await started.text());
   const enrolled = await client.post("/mfa/enroll", { code: totpCode(secret, app.clock.now()) });
   expect(enrolled.headers.get("location")).toBe("/account");
   return secret;

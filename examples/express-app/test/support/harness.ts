@@ -31,6 +31,9 @@ export function createTestClock(): TestClock {
   };
 }
 
+/** The staff console's key in tests (the server makes a random one at every start). */
+export const STAFF_KEY = "test-staff-key";
+
 export interface RunningApp {
   url: string;
   gatehouse: Gatehouse;
@@ -44,7 +47,9 @@ export interface RunningApp {
  * The whole app on a free port of 127.0.0.1, seeded like `pnpm demo` (Acme, MFA required, its administrator
  * invited), on the given store (the memory store by default) and a clock the test moves.
  */
-export async function startApp(options: { store?: Store; fastHashing?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(
+  options: { store?: Store; fastHashing?: boolean; dev?: boolean } = {},
+): Promise<RunningApp> {
   const clock = createTestClock();
   const outbox = createOutbox({ log: () => {}, clock });
   // The port is known only once the server listens: the links in e-mails read it then.
@@ -66,7 +71,10 @@ export async function startApp(options: { store?: Store; fastHashing?: boolean }
       passwordReset: (token) => `${url}/reset-password?token=${encodeURIComponent(token)}`,
     },
   });
-  const server = createApp({ gatehouse, outbox }).listen(0, "127.0.0.1");
+  const server = createApp({ gatehouse, outbox, dev: options.dev ?? true, staffKey: STAFF_KEY }).listen(
+    0,
+    "127.0.0.1",
+  );
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const seed = await seedDemo(gatehouse, {

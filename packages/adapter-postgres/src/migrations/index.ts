@@ -41,7 +41,7 @@ export function gatehouseMigrations(schema?: string): Record<string, GatehouseMi
 
 /**
  * Brings the Gatehouse tables up to date; safe to call at every start (it does nothing when up to date)
- * and from several processes at once (kysely holds a lock while it migrates).
+ * and from several processes at once (one at a time per schema, under a PostgreSQL advisory lock).
  * @example
  * const { executed } = await migrateToLatest(db, { schema: "gatehouse" });
  */
@@ -52,7 +52,27 @@ export async function migrateToLatest<DB>(
   if (options.schema !== undefined) checkSchemaName(options.schema);
   let outcome: MigrationResultSet;
   try {
-    outcome = await (await migratorFor(db, options.schema)).migrateToLatest();
+    // kysely locks a row of its bookkeeping table while it migrates, but creating the schema and that table
+    // races between processes (PostgreSQL's `if not exists` is not race-free: a concurrent creator's schema can
+    // vanish from under a statement, SQLSTATE 3F000). One session-level advisory lock per schema, on one
+    // connection, makes the whole call one process at a time.
+    outcome = await db.connection().execute(async (connection) => {
+      const key = sql`hashtextextended('gatehouse-migrate:' || coalesce(${options.schema ?? null}, current_schema(), ''), 0)`;
+      await sql`select pg_advisory_lock(${key})`.execute(connection);
+      try {
+        const migrator = await migratorFor(connection, options.schema);
+        // kysely's checks list every table of the database; one in a schema that another installation drops
+        // meanwhile fails that listing (3F000 or a catalog cache miss, XX000). Nothing was applied then: retry.
+        for (let attempt = 1; ; attempt++) {
+          const result = await migrator.migrateToLatest();
+          const state = sqlStateOf(result.error);
+          if (attempt >= 3 || (state !== "3F000" && state !== "XX000") || result.results?.length)
+            return result;
+        }
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+      }
+    });
   } catch (error) {
     throw toMigrationError(error, options.schema);
   }

@@ -43,6 +43,7 @@ export {
 export {
   type ChosenSettings,
   decideSettingsChange,
+  effectiveMfaRequirement,
   organizationSettingsIssues,
   type SettingsDecision,
   type SettingsRequester,

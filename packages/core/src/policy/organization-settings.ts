@@ -42,6 +42,18 @@ export function organizationSettingsIssues(settings: ChosenSettings, policy: Gat
 }
 
 /**
+ * The MFA requirement a sign-in applies: the plan's own where the plan fixes it, whatever an organization
+ * stored before that rule says (seed 003: "All users are required to use 2FA"), else the organization's.
+ * @example effectiveMfaRequirement({ mfa: "off" }, presets.team) // "required"
+ */
+export function effectiveMfaRequirement(
+  settings: Pick<ChosenSettings, "mfa">,
+  policy: GatehousePolicy,
+): MfaRequirement {
+  return policy.mfa.whoSetsRequirement === "nobody" ? policy.mfa.defaultRequirement : settings.mfa;
+}
+
+/**
  * Decides a settings change: the plan's rules first (a value it does not allow is NOT_SUPPORTED, for staff
  * too), then who may change what (the MFA requirement by whom the plan says; sign-in mode and provisioning
  * by staff or the system). Setting a fixed value to itself is allowed, so an organization stored before the

@@ -82,7 +82,7 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
           return { next: decision.next, result: { result: { kind: "verify" } as Reservation, lock: null } };
         }
         const lock = newLock(state, decision.next, "quick-retry");
-        return { next: decision.next, result: { result: refused(decision, policy), lock } };
+        return { next: decision.next, result: { result: refused(decision, policy, lock?.rule), lock } };
       }).then(audited),
     fail: () =>
       updateAttemptState(repo, key, expiresAt, (state) => {
@@ -130,20 +130,27 @@ async function auditLock(ctx: ServiceContext, key: string, lock: NewLock): Promi
 function refused(
   decision: Exclude<ReturnType<typeof decideLoginAttempt>, { kind: "verify" }>,
   policy: LockoutPolicy,
+  rule: LockRule | undefined,
 ): Reservation {
-  return { kind: "refused", error: refusal(decision, policy) };
+  return { kind: "refused", error: refusal(decision, policy, rule) };
 }
 
-/** The error a refused attempt answers with: "locked" only where the policy reveals it. */
-export function lockedError(lockedUntil: Date, policy: LockoutPolicy): GatehouseError {
+/**
+ * The error a refused attempt answers with: "locked" only where the policy reveals it. `details.rule` names
+ * the rule when this very attempt took the lock (a later refusal of the same lock does not know it).
+ */
+export function lockedError(lockedUntil: Date, policy: LockoutPolicy, rule?: LockRule): GatehouseError {
   if (!policy.revealLocked) return invalidCredentials();
-  return new GatehouseError(
-    "ACCOUNT_LOCKED",
-    `Too many failed attempts: try again after ${lockedUntil.toISOString()}.`,
-    {
-      retryAt: lockedUntil,
-    },
-  );
+  const reason =
+    rule === "quick-retry"
+      ? "Another attempt came too soon after a failed one"
+      : rule === "max-failures"
+        ? "Too many failed attempts"
+        : "This account is locked";
+  return new GatehouseError("ACCOUNT_LOCKED", `${reason}: try again after ${lockedUntil.toISOString()}.`, {
+    retryAt: lockedUntil,
+    ...(rule ? { rule } : {}),
+  });
 }
 
 /** The one answer to a wrong address, a wrong password or a disabled account alike. */
@@ -154,8 +161,9 @@ export function invalidCredentials(): GatehouseError {
 function refusal(
   decision: Exclude<ReturnType<typeof decideLoginAttempt>, { kind: "verify" }>,
   policy: LockoutPolicy,
+  rule: LockRule | undefined,
 ): GatehouseError {
-  if (decision.reason === "locked") return lockedError(decision.lockedUntil, policy);
+  if (decision.reason === "locked") return lockedError(decision.lockedUntil, policy, rule);
   return new GatehouseError("RATE_LIMITED", "Too many attempts at once: wait a moment and try again.", {
     retryAt: decision.retryAt,
   });

@@ -114,7 +114,7 @@ export interface ServiceContext {
   readonly principals: PrincipalCache;
   /** Single sign-on, when configured. */
   readonly sso: Required<SsoOptions> | null;
-  policyOf(organization: OrganizationRecord): GatehousePolicy;
+  policyOf(organization: Pick<OrganizationRecord, "settings">): GatehousePolicy;
   /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
   sendMail(message: MailMessage): Promise<boolean>;
   /** Sends a code by SMS; resolves whether it was accepted, never rejects. */

@@ -2,16 +2,18 @@ import { verifySecret } from "../crypto/passwords.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import { passwordMfaRequirement } from "../policy/sso.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
 import { factorCounter, secondFactorLocked } from "./factors/counter.js";
 import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
+import type { LoginInput, VerifySecondFactorInput } from "./inputs.js";
 import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
-import { issueSession, requireSession, type ValidSession } from "./sessions.js";
+import { issueSession, type LoadedSession, requireSession } from "./sessions.js";
 import { passwordAllowedFor } from "./sso/emergency.js";
 
 export type { LoginResult } from "./login-result.js";
@@ -28,10 +30,7 @@ export const selfActor = (user: UserRecord): AuditActor => ({
  * checked, so parallel guesses never verify more passwords than the lockout policy allows; an unknown address
  * costs one dummy argon2id verification and answers exactly like a wrong password.
  */
-export async function login(
-  ctx: ServiceContext,
-  input: { email: string; password: string },
-): Promise<LoginResult> {
+export async function login(ctx: ServiceContext, input: LoginInput): Promise<LoginResult> {
   const { email, password } = parseInput(schemas.login, input);
   const address = normalizeEmail(email);
   const lockout = ctx.policy.lockout;
@@ -68,13 +67,16 @@ export async function login(
     const lockedUntil = await gate.fail();
     // The gate audits a lock itself; the failure's own entry is written after the answer.
     if (user) auditLoginLater(ctx, user, ["login.failed", { factor: "password" }]);
-    throw lockedUntil ? lockedError(lockedUntil, lockout) : invalidCredentials();
+    throw lockedUntil ? lockedError(lockedUntil, lockout, "max-failures") : invalidCredentials();
   }
 
   const policy = ctx.policyOf(organization);
   const stage = nextLoginStage({
     passwordChangeRequired: user.passwordChangeRequired,
-    requirement: passwordMfaRequirement(organization.settings.authMode, organization.settings.mfa),
+    requirement: passwordMfaRequirement(
+      organization.settings.authMode,
+      effectiveMfaRequirement(organization.settings, policy),
+    ),
     enrolledFactors: enrolledFactors(user),
     secondFactorVerified: false,
   });
@@ -116,10 +118,9 @@ async function verifyLoginPassword(
  */
 export async function verifySecondFactor(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { method: SecondFactorMethod; code: string },
+  input: VerifySecondFactorInput,
 ): Promise<LoginResult> {
-  const { method, code } = parseInput(schemas.secondFactor, input);
+  const { sessionToken, method, code } = parseInput(schemas.verifySecondFactor, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa"]);
   const { user, organization, policy } = valid;
   const gate = attemptGate(ctx, loginAttemptKey(user.email), ctx.policy.lockout);
@@ -155,7 +156,7 @@ export async function verifySecondFactor(
   const fresh = (await ctx.store.users.findById(user.id)) ?? user;
   const stage = nextLoginStage({
     passwordChangeRequired: fresh.passwordChangeRequired,
-    requirement: organization.settings.mfa,
+    requirement: effectiveMfaRequirement(organization.settings, policy),
     enrolledFactors: enrolledFactors(fresh),
     secondFactorVerified: true,
   });
@@ -170,7 +171,7 @@ export async function verifySecondFactor(
 /** Settles a wrong code on both counters, audits, warns the user once per pending sign-in, and throws. */
 async function refuseWrongCode(
   ctx: ServiceContext,
-  valid: ValidSession,
+  valid: LoadedSession,
   method: SecondFactorMethod,
   gate: ReturnType<typeof attemptGate>,
   counter: ReturnType<typeof factorCounter>,
@@ -182,7 +183,8 @@ async function refuseWrongCode(
   await warnOnce(ctx, valid, method);
   if (factorLocked) throw secondFactorLocked();
   // Where the policy does not reveal locks, the locking answer reads exactly like any wrong code.
-  if (lockedUntil && ctx.policy.lockout.revealLocked) throw lockedError(lockedUntil, ctx.policy.lockout);
+  if (lockedUntil && ctx.policy.lockout.revealLocked)
+    throw lockedError(lockedUntil, ctx.policy.lockout, "max-failures");
   throw invalidCode();
 }
 
@@ -191,7 +193,11 @@ async function refuseWrongCode(
  * per pending sign-in (a compare-and-set on a key of the session), so a guesser cannot flood the inbox; a
  * new sign-in needs the password again and is bounded by the lockout and the second-factor cap.
  */
-async function warnOnce(ctx: ServiceContext, valid: ValidSession, method: SecondFactorMethod): Promise<void> {
+async function warnOnce(
+  ctx: ServiceContext,
+  valid: LoadedSession,
+  method: SecondFactorMethod,
+): Promise<void> {
   const { session, user, policy } = valid;
   const end = new Date(session.createdAt.getTime() + policy.session.absoluteLifetimeMs);
   const first = await ctx.store.attempts.compareAndSet(

@@ -1,6 +1,7 @@
 import { GatehouseError } from "../errors.js";
 import type { LockoutPolicy } from "../policy/lockout.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import type { UserPatch, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
@@ -9,10 +10,18 @@ import { enrolledFactors, type SecondFactorKind } from "./factors/index.js";
 import { issueRecovery, openRecoveryCode } from "./factors/recovery.js";
 import { smsFactor } from "./factors/sms.js";
 import { type TotpEnrollment, totpFactor } from "./factors/totp.js";
+import type {
+  BeginTotpEnrollmentInput,
+  CompleteTotpEnrollmentInput,
+  ConfirmMfaPhoneInput,
+  RevealRecoveryCodeInput,
+  SendSignInCodeInput,
+  StartMfaPhoneChangeInput,
+} from "./inputs.js";
 import { auditLogin } from "./login.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
-import { issueSession, requireSession, type ValidSession } from "./sessions.js";
+import { issueSession, type LoadedSession, requireSession } from "./sessions.js";
 
 export type { TotpEnrollment } from "./factors/totp.js";
 
@@ -25,10 +34,9 @@ export type EnrollmentResult = LoginResult & { readonly backupCodes: readonly st
  */
 export async function beginTotpEnrollment(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { password?: string } = {},
+  input: BeginTotpEnrollmentInput,
 ): Promise<TotpEnrollment> {
-  const { password } = parseInput(schemas.totpEnrollment, input);
+  const { sessionToken, password } = parseInput(schemas.beginTotpEnrollment, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa-enrollment", "authenticated"]);
   const { user, policy } = valid;
   if (!policy.mfa.factors.includes("totp")) {
@@ -41,10 +49,9 @@ export async function beginTotpEnrollment(
 /** Completes TOTP enrolment with a code from the app; the user is e-mailed that MFA was enabled. */
 export async function completeTotpEnrollment(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { code: string },
+  input: CompleteTotpEnrollmentInput,
 ): Promise<EnrollmentResult> {
-  const { code } = parseInput(schemas.code, input);
+  const { sessionToken, code } = parseInput(schemas.completeTotpEnrollment, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa-enrollment", "authenticated"]);
   const { user } = valid;
   if (!user.pendingTotpSealed) throw new GatehouseError("NOT_FOUND", "Start the enrolment first.");
@@ -59,10 +66,9 @@ export async function completeTotpEnrollment(
  */
 export async function startMfaPhoneChange(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { password: string; phone: string },
+  input: StartMfaPhoneChangeInput,
 ): Promise<{ expiresAt: Date }> {
-  const { password, phone } = parseInput(schemas.mfaPhone, input);
+  const { sessionToken, password, phone } = parseInput(schemas.startMfaPhoneChange, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa-enrollment", "authenticated"]);
   const { user, policy } = valid;
   if (!policy.mfa.factors.includes("sms"))
@@ -74,10 +80,9 @@ export async function startMfaPhoneChange(
 /** Confirms the new 2FA phone with the code sent to it; the user is e-mailed about the change. */
 export async function confirmMfaPhone(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { code: string },
+  input: ConfirmMfaPhoneInput,
 ): Promise<EnrollmentResult> {
-  const { code } = parseInput(schemas.code, input);
+  const { sessionToken, code } = parseInput(schemas.confirmMfaPhone, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa-enrollment", "authenticated"]);
   const { user, policy } = valid;
   const gate = attemptGate(ctx, `sms-verify:${user.id}`, codeLockout(ctx, policy.tokens.smsCodeMaxAttempts));
@@ -101,8 +106,9 @@ export async function confirmMfaPhone(
  */
 export async function sendSignInCode(
   ctx: ServiceContext,
-  sessionToken: string,
+  input: SendSignInCodeInput,
 ): Promise<{ expiresAt: Date }> {
+  const { sessionToken } = parseInput(schemas.sendSignInCode, input);
   const valid = await requireSession(ctx, sessionToken, ["mfa"]);
   const { user, policy } = valid;
   if (!user.mfaPhone) throw new GatehouseError("NOT_FOUND", "No 2FA phone is set for this account.");
@@ -121,10 +127,9 @@ export async function sendSignInCode(
 /** Shows the personal recovery code after the password is confirmed ("Show Recovery Code"). */
 export async function revealRecoveryCode(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { password: string },
+  input: RevealRecoveryCodeInput,
 ): Promise<{ code: string }> {
-  const { password } = parseInput(schemas.password, input);
+  const { sessionToken, password } = parseInput(schemas.revealRecoveryCode, input);
   const { user } = await requireSession(ctx, sessionToken, ["authenticated"]);
   if (!user.recoveryCodeSealed)
     throw new GatehouseError("NOT_FOUND", "There is no recovery code: enable MFA first.");
@@ -154,12 +159,12 @@ export async function confirmPassword(
   if (ok) return gate.release();
   const lockedUntil = await gate.fail();
   await auditLogin(ctx, user, "password-confirmation.failed", {});
-  throw lockedUntil ? lockedError(lockedUntil, ctx.policy.lockout) : invalidCredentials();
+  throw lockedUntil ? lockedError(lockedUntil, ctx.policy.lockout, "max-failures") : invalidCredentials();
 }
 
 async function finishEnrollment(
   ctx: ServiceContext,
-  valid: ValidSession,
+  valid: LoadedSession,
   method: SecondFactorKind,
   patch: UserPatch,
 ): Promise<EnrollmentResult> {
@@ -177,7 +182,7 @@ async function finishEnrollment(
       ? "authenticated"
       : nextLoginStage({
           passwordChangeRequired: updated.passwordChangeRequired,
-          requirement: organization.settings.mfa,
+          requirement: effectiveMfaRequirement(organization.settings, policy),
           enrolledFactors: enrolledFactors(updated),
           secondFactorVerified,
         });

@@ -1,23 +1,22 @@
 import { generateId } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
 import { decideSettingsChange, organizationSettingsIssues } from "../policy/organization-settings.js";
-import type { OrganizationRecord, OrganizationSettings } from "../store/records.js";
+import type { OrganizationRecord } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import { findOrganizationFor } from "./guards.js";
+import type {
+  CreateOrganizationInput,
+  GetOrganizationInput,
+  UpdateOrganizationSettingsInput,
+} from "./inputs.js";
 import { parseInput, schemas } from "./schemas.js";
 
 /** Creates an organization (staff or system only), its settings defaulting to its preset's. */
 export async function createOrganization(
   ctx: ServiceContext,
   actor: Actor,
-  input: {
-    name: string;
-    preset?: "enterprise" | "team";
-    mfa?: OrganizationSettings["mfa"];
-    authMode?: "password" | "sso";
-    provisioning?: OrganizationSettings["provisioning"];
-  },
+  input: CreateOrganizationInput,
 ): Promise<OrganizationRecord> {
   const parsed = parseInput(schemas.createOrganization, input);
   if (actor.kind === "member")
@@ -64,10 +63,11 @@ export async function createOrganization(
 export async function getOrganization(
   ctx: ServiceContext,
   actor: Actor,
-  organizationId: string,
+  input: GetOrganizationInput,
 ): Promise<OrganizationRecord> {
+  const { organizationId } = parseInput(schemas.getOrganization, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  return findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
+  return findOrganizationFor(ctx, resolved, organizationId);
 }
 
 /**
@@ -80,12 +80,11 @@ export async function getOrganization(
 export async function updateOrganizationSettings(
   ctx: ServiceContext,
   actor: Actor,
-  organizationId: string,
-  input: Partial<Pick<OrganizationSettings, "mfa" | "authMode" | "provisioning">>,
+  input: UpdateOrganizationSettingsInput,
 ): Promise<OrganizationRecord> {
-  const changes = parseInput(schemas.updateOrganizationSettings, input);
+  const { organizationId, ...changes } = parseInput(schemas.updateOrganizationSettings, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const organization = await findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
+  const organization = await findOrganizationFor(ctx, resolved, organizationId);
   // Authorize before anything else, a no-op included: a member without the configure permission gets
   // FORBIDDEN and nothing is written, not even an audit entry.
   authorize(resolved, organization.id, ctx.permissions.configureOrganization);

@@ -2,6 +2,7 @@ import { generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
+import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import { passwordMfaRequirement } from "../policy/sso.js";
 import { tokenExpiresAt } from "../policy/token.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
@@ -9,6 +10,12 @@ import { type Actor, authorize, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import { mailedTo, mailedToCurrentAddress } from "./email-change.js";
 import { assertNotSuperior, findUserFor } from "./guards.js";
+import type {
+  ChangePasswordInput,
+  IssuePasswordResetInput,
+  RequestPasswordResetInput,
+  ResetPasswordInput,
+} from "./inputs.js";
 import { auditLogin, selfActor } from "./login.js";
 import { confirmPassword } from "./mfa.js";
 import { assertPasswordAllowed } from "./provisioning.js";
@@ -25,10 +32,9 @@ import { enrolledFactors } from "./views.js";
  */
 export async function changePassword(
   ctx: ServiceContext,
-  sessionToken: string,
-  input: { currentPassword?: string; newPassword: string },
+  input: ChangePasswordInput,
 ): Promise<IssuedSession> {
-  const { currentPassword, newPassword } = parseInput(schemas.changePassword, input);
+  const { sessionToken, currentPassword, newPassword } = parseInput(schemas.changePassword, input);
   const valid = await requireSession(ctx, sessionToken, ["password-change", "authenticated"]);
   const { user, organization, policy } = valid;
   if (valid.session.stage === "authenticated") await confirmPassword(ctx, user, currentPassword);
@@ -48,7 +54,10 @@ export async function changePassword(
   await auditLogin(ctx, updated, "password.changed", {});
   const stage = nextLoginStage({
     passwordChangeRequired: false,
-    requirement: passwordMfaRequirement(organization.settings.authMode, organization.settings.mfa),
+    requirement: passwordMfaRequirement(
+      organization.settings.authMode,
+      effectiveMfaRequirement(organization.settings, policy),
+    ),
     enrolledFactors: enrolledFactors(updated),
     secondFactorVerified: valid.session.secondFactorVerified,
   });
@@ -63,8 +72,11 @@ export async function changePassword(
  * the lookup, the new link, its audit entry and the mail happen afterwards (`Gatehouse.flush` awaits them).
  * A failure there goes to `onDeliveryError` (the mail) or `onBackgroundError` (the rest), never to the caller.
  */
-export async function requestPasswordReset(ctx: ServiceContext, input: { email: string }): Promise<void> {
-  const { email } = parseInput(schemas.email, input);
+export async function requestPasswordReset(
+  ctx: ServiceContext,
+  input: RequestPasswordResetInput,
+): Promise<void> {
+  const { email } = parseInput(schemas.requestPasswordReset, input);
   await ctx.defer("password-reset.request", () => sendResetLinkIfRegistered(ctx, normalizeEmail(email)));
 }
 
@@ -85,10 +97,11 @@ async function sendResetLinkIfRegistered(ctx: ServiceContext, address: string): 
 export async function issuePasswordReset(
   ctx: ServiceContext,
   actor: Actor,
-  userId: string,
+  input: IssuePasswordResetInput,
 ): Promise<{ delivered: boolean }> {
+  const { userId } = parseInput(schemas.issuePasswordReset, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const user = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const user = await findUserFor(ctx.store, resolved, userId);
   authorize(resolved, user.organizationId, ctx.permissions.resetPasswords);
   await assertNotSuperior(ctx, ctx.store, resolved, user);
   const organization = await ctx.store.organizations.findById(user.organizationId);
@@ -145,11 +158,8 @@ async function issueResetLink(
  * Sets a new password from a reset link (single use, 30 minutes in the presets). It ends every session, never
  * signs the user in (their second factor still stands at the next sign-in) and does not lift a lockout.
  */
-export async function resetPassword(
-  ctx: ServiceContext,
-  input: { token: string; password: string },
-): Promise<void> {
-  const { token, password } = parseInput(schemas.tokenAndPassword, input);
+export async function resetPassword(ctx: ServiceContext, input: ResetPasswordInput): Promise<void> {
+  const { token, password } = parseInput(schemas.resetPassword, input);
   const now = ctx.clock.now();
   const hash = hashToken(token);
   const pending = await ctx.store.tokens.find(hash, "password-reset", now);

@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { hashSecret } from "../crypto/passwords.js";
 import { generateId, generateTemporaryPassword, generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError, type Issue, ValidationError } from "../errors.js";
@@ -18,6 +17,12 @@ import {
   findOrganizationFor,
   findUserFor,
 } from "./guards.js";
+import type {
+  ActivateAccountInput,
+  AddUserInput,
+  InviteUsersInput,
+  ResendInvitationInput,
+} from "./inputs.js";
 import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
@@ -50,7 +55,7 @@ interface NewUser {
 export async function inviteUsers(
   ctx: ServiceContext,
   actor: Actor,
-  input: { organizationId: string; emails: string; roles: string[] },
+  input: InviteUsersInput,
 ): Promise<ProvisionResult> {
   const { organizationId, emails, roles } = parseInput(schemas.inviteUsers, input);
   const addresses = parseInvitationAddresses(emails);
@@ -63,14 +68,11 @@ export async function inviteUsers(
   );
 }
 
-/** The input of `addUser`: the address, the name in two optional parts, the profile phone and the roles. */
-export type NewUserInput = z.input<typeof schemas.addUser>;
-
 /** Adds one user by name and contact details (the team flow): they get an activation e-mail with a link. */
 export async function addUser(
   ctx: ServiceContext,
   actor: Actor,
-  input: NewUserInput,
+  input: AddUserInput,
 ): Promise<ProvisionResult> {
   const parsed = parseInput(schemas.addUser, input);
   const [email] = parseInvitationAddresses(parsed.email, { maxAddresses: 1 });
@@ -167,9 +169,14 @@ async function provision(
  * Throttled per recipient like every message carrying a secret, and refused for a user who holds permissions
  * the actor does not (as every other edit of a user is).
  */
-export async function resendInvitation(ctx: ServiceContext, actor: Actor, userId: string): Promise<Delivery> {
+export async function resendInvitation(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: ResendInvitationInput,
+): Promise<Delivery> {
+  const { userId } = parseInput(schemas.resendInvitation, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const found = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const found = await findUserFor(ctx.store, resolved, userId);
   const organization = await findOrganizationFor(ctx, resolved, found.organizationId);
   assertMayProvision(ctx, resolved, organization);
   await assertNotSuperior(ctx, ctx.store, resolved, found);
@@ -217,11 +224,8 @@ export async function resendInvitation(ctx: ServiceContext, actor: Actor, userId
 }
 
 /** Activates an account from the activation link and sets its password; the user then signs in. */
-export async function activateAccount(
-  ctx: ServiceContext,
-  input: { token: string; password: string },
-): Promise<User> {
-  const { token, password } = parseInput(schemas.tokenAndPassword, input);
+export async function activateAccount(ctx: ServiceContext, input: ActivateAccountInput): Promise<User> {
+  const { token, password } = parseInput(schemas.activateAccount, input);
   const now = ctx.clock.now();
   const hash = hashToken(token);
   const pending = await ctx.store.tokens.find(hash, "activation", now);

@@ -5,6 +5,7 @@ import type { RoleRecord } from "../store/records.js";
 import { type Actor, assertNoEscalation, authorize, type ResolvedActor, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import { assertKeepsAnAdministrator, findOrganizationFor } from "./guards.js";
+import type { CreateRoleInput, DeleteRoleInput, ListRolesInput, UpdateRoleInput } from "./inputs.js";
 import { parseInput, schemas } from "./schemas.js";
 import { type RoleView, toRoleView } from "./views.js";
 
@@ -14,10 +15,11 @@ type PermissionList = ReadonlyArray<{ readonly page: string; readonly action: st
 export async function listRoles(
   ctx: ServiceContext,
   actor: Actor,
-  organizationId: string,
+  input: ListRolesInput,
 ): Promise<RoleView[]> {
+  const { organizationId } = parseInput(schemas.listRoles, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const organization = await findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
+  const organization = await findOrganizationFor(ctx, resolved, organizationId);
   authorize(resolved, organization.id, ctx.permissions.viewRoles);
   const defaults: RoleView[] = ctx.matrix.roles.map((role) => ({
     id: role.id,
@@ -36,7 +38,7 @@ export async function listRoles(
 export async function createRole(
   ctx: ServiceContext,
   actor: Actor,
-  input: { organizationId: string; name: string; description?: string; permissions: PermissionList },
+  input: CreateRoleInput,
 ): Promise<RoleView> {
   const { organizationId, name, description, permissions } = parseInput(schemas.createRole, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
@@ -74,11 +76,9 @@ export async function createRole(
 export async function updateRole(
   ctx: ServiceContext,
   actor: Actor,
-  organizationId: string,
-  roleId: string,
-  input: { name?: string; description?: string; permissions?: PermissionList },
+  input: UpdateRoleInput,
 ): Promise<RoleView> {
-  const changes = parseInput(schemas.updateRole, input);
+  const { organizationId, roleId, ...changes } = parseInput(schemas.updateRole, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
   const role = await findCustomRole(ctx, resolved, organizationId, roleId);
   authorize(resolved, role.organizationId, ctx.permissions.editRoles);
@@ -114,12 +114,8 @@ export async function updateRole(
 }
 
 /** Deletes a custom role and takes it from every user who held it. */
-export async function deleteRole(
-  ctx: ServiceContext,
-  actor: Actor,
-  organizationId: string,
-  roleId: string,
-): Promise<void> {
+export async function deleteRole(ctx: ServiceContext, actor: Actor, input: DeleteRoleInput): Promise<void> {
+  const { organizationId, roleId } = parseInput(schemas.deleteRole, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
   const role = await findCustomRole(ctx, resolved, organizationId, roleId);
   authorize(resolved, role.organizationId, ctx.permissions.deleteRoles);
@@ -148,15 +144,14 @@ async function findCustomRole(
   organizationId: string,
   roleId: string,
 ): Promise<RoleRecord> {
-  const organization = await findOrganizationFor(ctx, resolved, parseInput(schemas.id, organizationId));
-  const id = parseInput(schemas.id, roleId);
-  if (ctx.matrix.findRole(id)) {
+  const organization = await findOrganizationFor(ctx, resolved, organizationId);
+  if (ctx.matrix.findRole(roleId)) {
     throw new GatehouseError(
       "NOT_SUPPORTED",
       "Default roles come from the permission matrix and cannot be changed.",
     );
   }
-  const role = await ctx.store.roles.findById(organization.id, id);
+  const role = await ctx.store.roles.findById(organization.id, roleId);
   if (!role) throw new GatehouseError("NOT_FOUND", "No such role.");
   return role;
 }

@@ -7,7 +7,10 @@ import { evaluateSession, sessionExpiresAt } from "../policy/session.js";
 import type { OrganizationRecord, SessionRecord, UserRecord } from "../store/records.js";
 import { compileUserGrants } from "./actor.js";
 import type { ServiceContext } from "./context.js";
+import type { LogoutInput, ValidateSessionInput } from "./inputs.js";
 import type { Principal } from "./principal-cache.js";
+import { parseInput, schemas } from "./schemas.js";
+import { type Organization, toUser, type User } from "./views.js";
 
 /** A session handed to the caller: the token goes to the browser; only its hash is stored. */
 export interface IssuedSession {
@@ -17,15 +20,45 @@ export interface IssuedSession {
   readonly expiresAt: Date;
 }
 
-/** A validated session with its user and grants. */
+/** A session as the service describes it to a binding: its stage and times, never its token or hash. */
+export interface SessionView {
+  /** `authenticated`, or a pending step of signing in (`mfa`, `mfa-enrollment`, `password-change`). */
+  readonly stage: SessionStage;
+  /** Whether a second factor was verified in this session. */
+  readonly secondFactorVerified: boolean;
+  /** When the user signed in (the absolute lifetime counts from here). */
+  readonly createdAt: Date;
+  /** The last activity the store recorded (activity is written back at most once per interval). */
+  readonly lastActiveAt: Date;
+  /** When the session ends without further activity, after this request's: for a cookie's Max-Age. */
+  readonly expiresAt: Date;
+}
+
+/** What {@link Gatehouse.validateSession} answers for a live session: its user, organization and grants. */
 export interface ValidSession {
+  /** The session's user, as the service hands users out: no credential, no secret. */
+  readonly user: User;
+  readonly organization: Organization;
+  readonly session: SessionView;
+  /** The policy of the user's organization (which second factors it offers, its session lifetimes, …). */
+  readonly policy: GatehousePolicy;
+  /** The user's compiled grants; only meaningful when the stage is `authenticated`. */
+  readonly grants: Grants;
+  /**
+   * True when this request moved the session's deadline (the service wrote the activity back): a binding
+   * sends the cookie again with the new Max-Age. False when the deadline stands as the cookie already has it.
+   */
+  readonly refreshed: boolean;
+}
+
+/** A live session with the records behind it, for the use cases (never handed out). */
+export interface LoadedSession {
   readonly session: SessionRecord;
   readonly user: UserRecord;
   readonly organization: OrganizationRecord;
   readonly policy: GatehousePolicy;
-  /** The user's compiled grants; only meaningful when the stage is `authenticated`. */
   readonly grants: Grants;
-  /** The deadline after this request's activity, for a cookie's Max-Age. */
+  /** The deadline after this request's activity. */
   readonly expiresAt: Date;
 }
 
@@ -64,8 +97,8 @@ export async function issueSession(
  * Finds and judges the session of a token: idle and absolute expiry, the user and organization still there.
  * Activity is written back only when the throttle allows. Resolves `null` for anything not valid.
  */
-export async function loadSession(ctx: ServiceContext, token: string): Promise<ValidSession | null> {
-  if (typeof token !== "string" || token.length === 0 || token.length > 200) return null;
+export async function loadSession(ctx: ServiceContext, token: string): Promise<LoadedSession | null> {
+  if (!isTokenShaped(token)) return null;
   const now = ctx.clock.now();
   const tokenHash = hashToken(token);
   const session = await ctx.store.sessions.find(tokenHash, now);
@@ -102,7 +135,7 @@ export async function requireSession(
   ctx: ServiceContext,
   token: string,
   stages: readonly SessionStage[],
-): Promise<ValidSession> {
+): Promise<LoadedSession> {
   const valid = await loadSession(ctx, token);
   if (!valid)
     throw new GatehouseError("UNAUTHENTICATED", "Sign in first: the session is missing or has expired.");
@@ -116,4 +149,43 @@ export async function requireSession(
     );
   }
   return valid;
+}
+
+/**
+ * Validates a session token for a binding: the public view of its user, organization and session, the grants,
+ * and whether the deadline moved; `null` for anything that is not a live session.
+ */
+export async function validateSession(
+  ctx: ServiceContext,
+  input: ValidateSessionInput,
+): Promise<ValidSession | null> {
+  const { sessionToken } = parseInput(schemas.validateSession, input);
+  const loaded = await loadSession(ctx, sessionToken);
+  if (!loaded) return null;
+  const { session, organization, policy, grants, expiresAt } = loaded;
+  return {
+    user: toUser(loaded.user),
+    organization,
+    session: {
+      stage: session.stage,
+      secondFactorVerified: session.secondFactorVerified,
+      createdAt: session.createdAt,
+      lastActiveAt: session.lastActiveAt,
+      expiresAt,
+    },
+    policy,
+    grants,
+    refreshed: expiresAt.getTime() !== session.expiresAt.getTime(),
+  };
+}
+
+/** Ends one session; a token that is no session ends nothing. */
+export async function logout(ctx: ServiceContext, input: LogoutInput): Promise<void> {
+  const { sessionToken } = parseInput(schemas.logout, input);
+  if (isTokenShaped(sessionToken)) await ctx.store.sessions.delete(hashToken(sessionToken));
+}
+
+/** Issued tokens are 43 characters: anything empty or long is no session, and is never hashed nor looked up. */
+function isTokenShaped(token: string): boolean {
+  return token.length > 0 && token.length <= 200;
 }

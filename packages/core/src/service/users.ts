@@ -14,6 +14,14 @@ import {
   planEmailChange,
 } from "./email-change.js";
 import { assertKeepsAnAdministrator, assertNotSuperior, compileRoleIds, findUserFor } from "./guards.js";
+import type {
+  GetUserInput,
+  ListUsersInput,
+  RemoveUserInput,
+  RevokeSessionsInput,
+  UnlockUserInput,
+  UpdateUserInput,
+} from "./inputs.js";
 import { parseInput, schemas } from "./schemas.js";
 import { toUser, type User } from "./views.js";
 
@@ -21,7 +29,7 @@ import { toUser, type User } from "./views.js";
 export async function listUsers(
   ctx: ServiceContext,
   actor: Actor,
-  input: { organizationId: string; search?: string; cursor?: string | null; limit?: number },
+  input: ListUsersInput,
 ): Promise<Page<User>> {
   const query = parseInput(schemas.listUsers, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
@@ -36,22 +44,12 @@ export async function listUsers(
 }
 
 /** One user: a member sees users of their own organization with the view permission, and always themselves. */
-export async function getUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<User> {
+export async function getUser(ctx: ServiceContext, actor: Actor, input: GetUserInput): Promise<User> {
+  const { userId } = parseInput(schemas.getUser, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const user = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const user = await findUserFor(ctx.store, resolved, userId);
   if (resolved.user?.id !== user.id) authorize(resolved, user.organizationId, ctx.permissions.viewUsers);
   return toUser(user);
-}
-
-/** The fields of a user that `updateUser` may change; an empty or null name part clears it. */
-export interface UserChanges {
-  givenName?: string | null;
-  familyName?: string | null;
-  phone?: string | null;
-  email?: string;
-  roles?: string[];
-  /** Required when a user changes their own e-mail address: a session alone must not move the account. */
-  currentPassword?: string;
 }
 
 /**
@@ -61,15 +59,10 @@ export interface UserChanges {
  * address (temporary password, links: an invited user needs `resendInvitation`), keeps the lock and failure
  * counter, and needs `currentPassword` when users change their own.
  */
-export async function updateUser(
-  ctx: ServiceContext,
-  actor: Actor,
-  userId: string,
-  input: UserChanges,
-): Promise<User> {
-  const changes = parseInput(schemas.updateUser, input);
+export async function updateUser(ctx: ServiceContext, actor: Actor, input: UpdateUserInput): Promise<User> {
+  const { userId, ...changes } = parseInput(schemas.updateUser, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const target = await findUserFor(ctx.store, resolved, userId);
   const organization = await ctx.store.organizations.findById(target.organizationId);
   if (!organization) throw new GatehouseError("NOT_FOUND", "No such user.");
   const policy = ctx.policyOf(organization);
@@ -154,9 +147,10 @@ function auditEntries(
  * Removes a user (enterprise "delete", team "remove"): their sessions and tokens end, the address can be
  * added again, and the audit log keeps who removed whom and when.
  */
-export async function removeUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+export async function removeUser(ctx: ServiceContext, actor: Actor, input: RemoveUserInput): Promise<void> {
+  const { userId } = parseInput(schemas.removeUser, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const target = await findUserFor(ctx.store, resolved, userId);
   authorize(resolved, target.organizationId, ctx.permissions.removeUsers);
   const targetGrants = await assertNotSuperior(ctx, ctx.store, resolved, target);
   await ctx.store.transaction(async (tx) => {
@@ -190,9 +184,14 @@ export async function removeUser(ctx: ServiceContext, actor: Actor, userId: stri
 }
 
 /** Ends every session of a user (themselves, or a user they may edit). */
-export async function revokeSessions(ctx: ServiceContext, actor: Actor, userId: string): Promise<number> {
+export async function revokeSessions(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: RevokeSessionsInput,
+): Promise<number> {
+  const { userId } = parseInput(schemas.revokeSessions, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const target = await findUserFor(ctx.store, resolved, userId);
   if (resolved.user?.id !== target.id) {
     authorize(resolved, target.organizationId, ctx.permissions.editUsers);
     await assertNotSuperior(ctx, ctx.store, resolved, target);
@@ -212,9 +211,10 @@ export async function revokeSessions(ctx: ServiceContext, actor: Actor, userId: 
 }
 
 /** Lifts a lockout, where the lockout policy allows an administrator to (the enterprise preset does not). */
-export async function unlockUser(ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+export async function unlockUser(ctx: ServiceContext, actor: Actor, input: UnlockUserInput): Promise<void> {
+  const { userId } = parseInput(schemas.unlockUser, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const target = await findUserFor(ctx.store, resolved, userId);
   authorize(resolved, target.organizationId, ctx.permissions.unlockUsers);
   const policy = ctx.policy.lockout;
   const key = loginAttemptKey(normalizeEmail(target.email));

@@ -37,8 +37,11 @@ async function teamWithEmailChange() {
   const password = "violet harbor lamp post";
   await h.gatehouse.activateAccount({ token: h.linkToken(email, "activation"), password });
   const enrolling = await h.gatehouse.login({ email, password });
-  await h.gatehouse.startMfaPhoneChange(enrolling.token, { password, phone: "+14155550001" });
-  await h.gatehouse.confirmMfaPhone(enrolling.token, { code: h.sms.lastTo("+14155550001")?.code as string });
+  await h.gatehouse.startMfaPhoneChange({ sessionToken: enrolling.token, password, phone: "+14155550001" });
+  await h.gatehouse.confirmMfaPhone({
+    sessionToken: enrolling.token,
+    code: h.sms.lastTo("+14155550001")?.code as string,
+  });
   return { ...h, organization, id, email, password };
 }
 
@@ -48,31 +51,45 @@ describe("e-mail change: codes and links sent before it", () => {
     h.clock.advance(MINUTE);
     const pending = await h.gatehouse.login({ email: h.email, password: h.password });
     expect(pending.stage).toBe("mfa");
-    await h.gatehouse.sendSignInCode(pending.token);
+    await h.gatehouse.sendSignInCode({ sessionToken: pending.token });
     const signInCode = h.sms.lastTo("+14155550001")?.code as string;
     const moved = "sam.new@team.test";
-    await h.gatehouse.updateUser(system, h.id, { email: moved });
+    await h.gatehouse.updateUser(system, { userId: h.id, email: moved });
 
     h.clock.advance(MINUTE);
     const again = await h.gatehouse.login({ email: moved, password: h.password });
-    const stale = h.gatehouse.verifySecondFactor(again.token, { method: "sms", code: signInCode });
+    const stale = h.gatehouse.verifySecondFactor({
+      sessionToken: again.token,
+      method: "sms",
+      code: signInCode,
+    });
     expect(await codeOf(stale)).toBe("INVALID_CODE");
     h.clock.advance(MINUTE);
-    await h.gatehouse.sendSignInCode(again.token);
+    await h.gatehouse.sendSignInCode({ sessionToken: again.token });
     const fresh = h.sms.lastTo("+14155550001")?.code as string;
-    const signedIn = await h.gatehouse.verifySecondFactor(again.token, { method: "sms", code: fresh });
+    const signedIn = await h.gatehouse.verifySecondFactor({
+      sessionToken: again.token,
+      method: "sms",
+      code: fresh,
+    });
     expect(signedIn.stage).toBe("authenticated");
 
     // A code to bind a new 2FA phone, asked for before a change, binds nothing after it.
-    await h.gatehouse.startMfaPhoneChange(signedIn.token, { password: h.password, phone: "+14155550002" });
+    await h.gatehouse.startMfaPhoneChange({
+      sessionToken: signedIn.token,
+      password: h.password,
+      phone: "+14155550002",
+    });
     const bindCode = h.sms.lastTo("+14155550002")?.code as string;
-    await h.gatehouse.updateUser(system, h.id, { email: "sam.third@team.test" });
+    await h.gatehouse.updateUser(system, { userId: h.id, email: "sam.third@team.test" });
     h.clock.advance(MINUTE);
     const third = await h.gatehouse.login({ email: "sam.third@team.test", password: h.password });
-    await h.gatehouse.sendSignInCode(third.token);
+    await h.gatehouse.sendSignInCode({ sessionToken: third.token });
     const code = h.sms.lastTo("+14155550001")?.code as string;
-    const session = await h.gatehouse.verifySecondFactor(third.token, { method: "sms", code });
-    expect(await codeOf(h.gatehouse.confirmMfaPhone(session.token, { code: bindCode }))).toBe("INVALID_CODE");
+    const session = await h.gatehouse.verifySecondFactor({ sessionToken: third.token, method: "sms", code });
+    expect(await codeOf(h.gatehouse.confirmMfaPhone({ sessionToken: session.token, code: bindCode }))).toBe(
+      "INVALID_CODE",
+    );
     expect((await h.store.users.findById(h.id))?.mfaPhone).toBe("+14155550001");
   });
 
@@ -84,7 +101,7 @@ describe("e-mail change: codes and links sent before it", () => {
       emails: "jhon@example.test",
       roles: ["callback.viewer"],
     });
-    await h.gatehouse.updateUser(actor, users[0]?.id as string, { email: "john@example.test" });
+    await h.gatehouse.updateUser(actor, { userId: users[0]?.id as string, email: "john@example.test" });
     const notice = h.mailer.lastTo("jhon@example.test", "email-changed");
     expect(notice?.message).toEqual({
       kind: "email-changed",
@@ -129,10 +146,10 @@ describe("e-mail change: a failure leaves nothing usable behind", () => {
     await h.gatehouse.flush();
     const stale = h.linkToken("ann@example.test", "password-reset");
     tokensDown = true;
-    const change = h.gatehouse.updateUser(actor, ann.user.id, { email: "ann.new@example.test" });
+    const change = h.gatehouse.updateUser(actor, { userId: ann.user.id, email: "ann.new@example.test" });
     expect(await codeOf(change)).toBe("STORAGE_UNAVAILABLE");
     tokensDown = false;
-    expect((await h.gatehouse.getUser(actor, ann.user.id)).email).toBe("ann.new@example.test");
+    expect((await h.gatehouse.getUser(actor, { userId: ann.user.id })).email).toBe("ann.new@example.test");
     const reset = h.gatehouse.resetPassword({ token: stale, password: "an attacker's own passphrase" });
     expect(await codeOf(reset)).toBe("TOKEN_INVALID");
   });
@@ -148,7 +165,7 @@ describe("e-mail change: refusals write nothing", () => {
       await codeOf(h.gatehouse.login({ email: "ann@example.test", password: "wrong" }));
       h.clock.advance(5_000);
     }
-    const taken = h.gatehouse.updateUser(actor, ann.user.id, { email: "bob@example.test" });
+    const taken = h.gatehouse.updateUser(actor, { userId: ann.user.id, email: "bob@example.test" });
     expect(await codeOf(taken)).toBe("CONFLICT");
     expect((await h.gatehouse.login({ email: "bob@example.test", password: bob.password })).stage).toBe(
       "authenticated",
@@ -162,7 +179,7 @@ describe("e-mail change: refusals write nothing", () => {
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
     await h.gatehouse.requestPasswordReset({ email: "ann@example.test" });
     await h.gatehouse.flush();
-    const self = h.gatehouse.updateUser(ann.actor, ann.user.id, { email: "elsewhere@example.test" });
+    const self = h.gatehouse.updateUser(ann.actor, { userId: ann.user.id, email: "elsewhere@example.test" });
     expect(await codeOf(self)).toBe("FORBIDDEN");
     const password = "a brand new passphrase for ann";
     await h.gatehouse.resetPassword({ token: h.linkToken("ann@example.test", "password-reset"), password });

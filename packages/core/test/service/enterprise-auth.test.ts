@@ -129,7 +129,7 @@ describe("lockout (enterprise)", () => {
       await codeOf(h.gatehouse.login({ email, password: "wrong" }));
       h.clock.advance(5 * SECOND);
     }
-    await h.gatehouse.issuePasswordReset(actor, admin.id);
+    await h.gatehouse.issuePasswordReset(actor, { userId: admin.id });
     await h.gatehouse.resetPassword({
       token: h.linkToken(email, "password-reset"),
       password: "a brand new passphrase",
@@ -142,8 +142,8 @@ describe("lockout (enterprise)", () => {
   test("no one can lift an enterprise lock", async () => {
     const h = setup();
     const { actor, admin } = await h.enterpriseOrg();
-    expect(await codeOf(h.gatehouse.unlockUser(actor, admin.id))).toBe("NOT_SUPPORTED");
-    expect(await codeOf(h.gatehouse.unlockUser(staff, admin.id))).toBe("NOT_SUPPORTED");
+    expect(await codeOf(h.gatehouse.unlockUser(actor, { userId: admin.id }))).toBe("NOT_SUPPORTED");
+    expect(await codeOf(h.gatehouse.unlockUser(staff, { userId: admin.id }))).toBe("NOT_SUPPORTED");
   });
 });
 
@@ -153,11 +153,11 @@ describe("sessions (enterprise)", () => {
     const { adminEmail: email, password } = await h.enterpriseOrg();
     const { token } = await h.gatehouse.login({ email, password });
     h.clock.advance(14 * MINUTE);
-    expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
     h.clock.advance(14 * MINUTE);
-    expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
     h.clock.advance(15 * MINUTE);
-    expect(await h.gatehouse.validateSession(token)).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).toBeNull();
   });
 
   test("activity never extends a session past its absolute lifetime of 12 hours", async () => {
@@ -166,10 +166,10 @@ describe("sessions (enterprise)", () => {
     const { token } = await h.gatehouse.login({ email, password });
     for (let i = 0; i < 12 * 6 - 1; i++) {
       h.clock.advance(10 * MINUTE);
-      expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
     }
     h.clock.advance(10 * MINUTE);
-    expect(await h.gatehouse.validateSession(token)).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).toBeNull();
   });
 
   test("only the hash of a session token is stored; each sign-in gets a new token", async () => {
@@ -187,8 +187,8 @@ describe("sessions (enterprise)", () => {
     const h = setup();
     const { adminEmail: email, password } = await h.enterpriseOrg();
     const { token } = await h.gatehouse.login({ email, password });
-    await h.gatehouse.logout(token);
-    expect(await h.gatehouse.validateSession(token)).toBeNull();
+    await h.gatehouse.logout({ sessionToken: token });
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).toBeNull();
   });
 });
 
@@ -197,11 +197,15 @@ describe("multi-factor authentication (enterprise)", () => {
     const h = setup();
     const org = await h.enterpriseOrg();
     const open = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    await h.gatehouse.updateOrganizationSettings(staff, org.organization.id, { mfa: "required" });
+    await h.gatehouse.updateOrganizationSettings(staff, {
+      organizationId: org.organization.id,
+      mfa: "required",
+    });
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    const enrollment = await h.gatehouse.beginTotpEnrollment(login.token);
+    const enrollment = await h.gatehouse.beginTotpEnrollment({ sessionToken: login.token });
     const secret = decodeBase32IgnorePadding(enrollment.secret);
-    const done = await h.gatehouse.completeTotpEnrollment(login.token, {
+    const done = await h.gatehouse.completeTotpEnrollment({
+      sessionToken: login.token,
       code: generateTotpCode(secret, h.clock.now()),
     });
     return { h, org, open, login, enrollment, secret, done };
@@ -211,9 +215,14 @@ describe("multi-factor authentication (enterprise)", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     expect(
-      await codeOf(h.gatehouse.updateOrganizationSettings(actor, organization.id, { mfa: "required" })),
+      await codeOf(
+        h.gatehouse.updateOrganizationSettings(actor, { organizationId: organization.id, mfa: "required" }),
+      ),
     ).toBe("FORBIDDEN");
-    const updated = await h.gatehouse.updateOrganizationSettings(staff, organization.id, { mfa: "required" });
+    const updated = await h.gatehouse.updateOrganizationSettings(staff, {
+      organizationId: organization.id,
+      mfa: "required",
+    });
     expect(updated.settings.mfa).toBe("required");
   });
 
@@ -228,8 +237,8 @@ describe("multi-factor authentication (enterprise)", () => {
     expect(enrollment.uri).toMatch(/^otpauth:\/\/totp\//);
     expect(enrollment.uri).toContain(`secret=${enrollment.secret}`);
     expect(done.stage).toBe("authenticated");
-    expect(await h.gatehouse.validateSession(login.token)).toBeNull();
-    expect(await h.gatehouse.validateSession(done.token)).not.toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: login.token })).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: done.token })).not.toBeNull();
     expect(h.mailer.lastTo(org.adminEmail, "mfa-enabled")).not.toBeNull();
   });
 
@@ -237,10 +246,10 @@ describe("multi-factor authentication (enterprise)", () => {
     const h = setup();
     const org = await h.enterpriseOrg("Acme", { mfa: "required" });
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    await h.gatehouse.beginTotpEnrollment(login.token);
-    expect(await codeOf(h.gatehouse.completeTotpEnrollment(login.token, { code: "000000" }))).toBe(
-      "INVALID_CODE",
-    );
+    await h.gatehouse.beginTotpEnrollment({ sessionToken: login.token });
+    expect(
+      await codeOf(h.gatehouse.completeTotpEnrollment({ sessionToken: login.token, code: "000000" })),
+    ).toBe("INVALID_CODE");
     expect((await h.store.users.findById(org.admin.id))?.totp).toBeNull();
   });
 
@@ -249,15 +258,17 @@ describe("multi-factor authentication (enterprise)", () => {
     h.clock.advance(60 * SECOND);
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
     expect(login.stage).toBe("mfa");
-    expect(await h.gatehouse.validateSession(login.token)).toMatchObject({ session: { stage: "mfa" } });
+    expect(await h.gatehouse.validateSession({ sessionToken: login.token })).toMatchObject({
+      session: { stage: "mfa" },
+    });
     const code = generateTotpCode(secret, h.clock.now());
-    const done = await h.gatehouse.verifySecondFactor(login.token, { method: "totp", code });
+    const done = await h.gatehouse.verifySecondFactor({ sessionToken: login.token, method: "totp", code });
     expect(done.stage).toBe("authenticated");
     h.clock.advance(5 * SECOND);
     const replay = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    expect(await codeOf(h.gatehouse.verifySecondFactor(replay.token, { method: "totp", code }))).toBe(
-      "INVALID_CODE",
-    );
+    expect(
+      await codeOf(h.gatehouse.verifySecondFactor({ sessionToken: replay.token, method: "totp", code })),
+    ).toBe("INVALID_CODE");
   });
 
   test("a wrong second-factor code counts as a failed attempt toward the lockout", async () => {
@@ -266,12 +277,16 @@ describe("multi-factor authentication (enterprise)", () => {
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
     for (let i = 0; i < 2; i++) {
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(login.token, { method: "totp", code: "000000" })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: login.token, method: "totp", code: "000000" }),
+        ),
       ).toBe("INVALID_CODE");
       h.clock.advance(5 * SECOND);
     }
     expect(
-      await codeOf(h.gatehouse.verifySecondFactor(login.token, { method: "totp", code: "000000" })),
+      await codeOf(
+        h.gatehouse.verifySecondFactor({ sessionToken: login.token, method: "totp", code: "000000" }),
+      ),
     ).toBe("ACCOUNT_LOCKED");
     expect(await codeOf(h.gatehouse.login({ email: org.adminEmail, password: org.password }))).toBe(
       "ACCOUNT_LOCKED",
@@ -288,23 +303,31 @@ describe("multi-factor authentication (enterprise)", () => {
 
   test("Show Recovery Code asks for the password, and the code signs in once and is rotated", async () => {
     const { h, org, done } = await enrolled();
-    expect(await codeOf(h.gatehouse.revealRecoveryCode(done.token, { password: "wrong" }))).toBe(
-      "INVALID_CREDENTIALS",
-    );
+    expect(
+      await codeOf(h.gatehouse.revealRecoveryCode({ sessionToken: done.token, password: "wrong" })),
+    ).toBe("INVALID_CREDENTIALS");
     h.clock.advance(5 * SECOND);
-    const { code } = await h.gatehouse.revealRecoveryCode(done.token, { password: org.password });
+    const { code } = await h.gatehouse.revealRecoveryCode({
+      sessionToken: done.token,
+      password: org.password,
+    });
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    const signedIn = await h.gatehouse.verifySecondFactor(login.token, { method: "recovery", code });
+    const signedIn = await h.gatehouse.verifySecondFactor({
+      sessionToken: login.token,
+      method: "recovery",
+      code,
+    });
     expect(signedIn.stage).toBe("authenticated");
-    const { code: rotated } = await h.gatehouse.revealRecoveryCode(signedIn.token, {
+    const { code: rotated } = await h.gatehouse.revealRecoveryCode({
+      sessionToken: signedIn.token,
       password: org.password,
     });
     expect(rotated).not.toBe(code);
     h.clock.advance(5 * SECOND);
     const again = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    expect(await codeOf(h.gatehouse.verifySecondFactor(again.token, { method: "recovery", code }))).toBe(
-      "INVALID_CODE",
-    );
+    expect(
+      await codeOf(h.gatehouse.verifySecondFactor({ sessionToken: again.token, method: "recovery", code })),
+    ).toBe("INVALID_CODE");
     const log = await h.gatehouse.listAuditLog(org.actor, {
       organizationId: org.organization.id,
       userId: org.admin.id,
@@ -318,9 +341,9 @@ describe("multi-factor authentication (enterprise)", () => {
     const { h, org } = await enrolled();
     h.clock.advance(60 * SECOND);
     const login = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    expect(await codeOf(h.gatehouse.revealRecoveryCode(login.token, { password: org.password }))).toBe(
-      "UNAUTHENTICATED",
-    );
+    expect(
+      await codeOf(h.gatehouse.revealRecoveryCode({ sessionToken: login.token, password: org.password })),
+    ).toBe("UNAUTHENTICATED");
   });
 });
 
@@ -329,11 +352,11 @@ describe("password reset", () => {
     const h = setup();
     const { adminEmail: email, password, actor, admin } = await h.enterpriseOrg();
     const { token: session } = await h.gatehouse.login({ email, password });
-    await h.gatehouse.issuePasswordReset(actor, admin.id);
+    await h.gatehouse.issuePasswordReset(actor, { userId: admin.id });
     const link = h.linkToken(email, "password-reset");
     h.clock.advance(30 * MINUTE - 1);
     await h.gatehouse.resetPassword({ token: link, password: "another fine passphrase" });
-    expect(await h.gatehouse.validateSession(session)).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: session })).toBeNull();
     expect(await codeOf(h.gatehouse.resetPassword({ token: link, password: "yet another passphrase" }))).toBe(
       "TOKEN_INVALID",
     );
@@ -392,9 +415,9 @@ describe("password reset", () => {
   test("an SSO organization has no password reset: a clear error for the administrator, no e-mail", async () => {
     const h = setup();
     const { organization, actor, admin, adminEmail } = await h.enterpriseOrg();
-    await h.gatehouse.updateOrganizationSettings(staff, organization.id, { authMode: "sso" });
+    await h.gatehouse.updateOrganizationSettings(staff, { organizationId: organization.id, authMode: "sso" });
     const before = h.mailer.messages.length;
-    expect(await codeOf(h.gatehouse.issuePasswordReset(actor, admin.id))).toBe("NOT_SUPPORTED");
+    expect(await codeOf(h.gatehouse.issuePasswordReset(actor, { userId: admin.id }))).toBe("NOT_SUPPORTED");
     await expect(h.gatehouse.requestPasswordReset({ email: adminEmail })).resolves.toBeUndefined();
     await h.gatehouse.flush();
     expect(h.mailer.messages.length).toBe(before);
@@ -425,8 +448,8 @@ describe("message throttling", () => {
     await expect(h.gatehouse.requestPasswordReset({ email })).resolves.toBeUndefined();
     await h.gatehouse.flush();
     expect(h.mailer.messages.filter((m) => m.message.kind === "password-reset").length).toBe(sent);
-    expect(await codeOf(h.gatehouse.issuePasswordReset(actor, admin.id))).toBe("RATE_LIMITED");
+    expect(await codeOf(h.gatehouse.issuePasswordReset(actor, { userId: admin.id }))).toBe("RATE_LIMITED");
     h.clock.advance(60 * MINUTE);
-    await h.gatehouse.issuePasswordReset(actor, admin.id);
+    await h.gatehouse.issuePasswordReset(actor, { userId: admin.id });
   });
 });

@@ -66,12 +66,15 @@ describe("inviting users (enterprise)", () => {
       password: h.temporaryPassword("ann@example.test"),
     });
     expect(first.stage).toBe("password-change");
-    const pending = await h.gatehouse.validateSession(first.token);
+    const pending = await h.gatehouse.validateSession({ sessionToken: first.token });
     expect(pending?.session.stage).toBe("password-change");
-    const next = await h.gatehouse.changePassword(first.token, { newPassword: "my own long password" });
+    const next = await h.gatehouse.changePassword({
+      sessionToken: first.token,
+      newPassword: "my own long password",
+    });
     expect(next.stage).toBe("authenticated");
     expect(next.token).not.toBe(first.token);
-    expect(await h.gatehouse.validateSession(first.token)).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: first.token })).toBeNull();
     await expect(
       h.gatehouse.login({ email: "ann@example.test", password: h.temporaryPassword("ann@example.test") }),
     ).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
@@ -126,7 +129,7 @@ describe("inviting users (enterprise)", () => {
     });
     expect(result.deliveries.filter((d) => !d.delivered)).toHaveLength(1);
     const failed = result.deliveries.find((d) => !d.delivered);
-    const resent = await h.gatehouse.resendInvitation(actor, failed?.userId as string);
+    const resent = await h.gatehouse.resendInvitation(actor, { userId: failed?.userId as string });
     expect(resent.delivered).toBe(true);
     const login = await h.gatehouse.login({
       email: resent.email,
@@ -138,7 +141,10 @@ describe("inviting users (enterprise)", () => {
   test("government organizations: administrators cannot add users; only the system provisions", async () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
-    await h.gatehouse.updateOrganizationSettings(staff, organization.id, { provisioning: "external" });
+    await h.gatehouse.updateOrganizationSettings(staff, {
+      organizationId: organization.id,
+      provisioning: "external",
+    });
     const refused = await rejects(
       h.gatehouse.inviteUsers(actor, {
         organizationId: organization.id,
@@ -168,13 +174,14 @@ describe("editing and deleting users (enterprise)", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    expect(await h.gatehouse.validateSession(ann.session.token)).not.toBeNull();
-    await h.gatehouse.updateUser(actor, ann.user.id, {
+    expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).not.toBeNull();
+    await h.gatehouse.updateUser(actor, {
+      userId: ann.user.id,
       email: "Ann.New@Example.test",
       givenName: "Ann",
       familyName: "New",
     });
-    expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).toBeNull();
     await expect(
       h.gatehouse.login({ email: "ann@example.test", password: ann.password }),
     ).rejects.toMatchObject({
@@ -196,7 +203,8 @@ describe("editing and deleting users (enterprise)", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    const updated = await h.gatehouse.updateUser(actor, ann.user.id, {
+    const updated = await h.gatehouse.updateUser(actor, {
+      userId: ann.user.id,
       givenName: "Ann",
       roles: ["callback.manager"],
     });
@@ -217,13 +225,14 @@ describe("editing and deleting users (enterprise)", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    await h.gatehouse.updateUser(ann.actor, ann.user.id, {
+    await h.gatehouse.updateUser(ann.actor, {
+      userId: ann.user.id,
       givenName: "Ann",
       familyName: "A.",
       phone: "+14155550123",
     });
     await expect(
-      h.gatehouse.updateUser(ann.actor, ann.user.id, { roles: ["platform.administrator"] }),
+      h.gatehouse.updateUser(ann.actor, { userId: ann.user.id, roles: ["platform.administrator"] }),
     ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
@@ -234,12 +243,14 @@ describe("editing and deleting users (enterprise)", () => {
     const { organization, actor, admin } = await h.enterpriseOrg();
     const manager = await h.onboard(organization.id, actor, "manager@example.test", ["platform.manager"]);
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    await expect(h.gatehouse.removeUser(manager.actor, ann.user.id)).rejects.toMatchObject({
+    await expect(h.gatehouse.removeUser(manager.actor, { userId: ann.user.id })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
-    await h.gatehouse.removeUser(actor, ann.user.id);
-    await expect(h.gatehouse.getUser(actor, ann.user.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
+    await h.gatehouse.removeUser(actor, { userId: ann.user.id });
+    await expect(h.gatehouse.getUser(actor, { userId: ann.user.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).toBeNull();
     const log = await h.gatehouse.listAuditLog(actor, { organizationId: organization.id });
     const removal = log.items.find((e) => e.action === "user.removed");
     expect(removal).toMatchObject({
@@ -252,11 +263,11 @@ describe("editing and deleting users (enterprise)", () => {
   test("the last administrator can be neither removed nor demoted", async () => {
     const h = setup();
     const { organization, actor, admin } = await h.enterpriseOrg();
-    await expect(h.gatehouse.removeUser(actor, admin.id)).rejects.toMatchObject({
+    await expect(h.gatehouse.removeUser(actor, { userId: admin.id })).rejects.toMatchObject({
       code: "LAST_ADMINISTRATOR",
     });
     await expect(
-      h.gatehouse.updateUser(actor, admin.id, { roles: ["callback.viewer"] }),
+      h.gatehouse.updateUser(actor, { userId: admin.id, roles: ["callback.viewer"] }),
     ).rejects.toMatchObject({
       code: "LAST_ADMINISTRATOR",
     });
@@ -264,8 +275,8 @@ describe("editing and deleting users (enterprise)", () => {
       "platform.administrator",
       "callback.administrator",
     ]);
-    await h.gatehouse.updateUser(second.actor, admin.id, { roles: ["callback.viewer"] });
-    await expect(h.gatehouse.removeUser(second.actor, second.user.id)).rejects.toMatchObject({
+    await h.gatehouse.updateUser(second.actor, { userId: admin.id, roles: ["callback.viewer"] });
+    await expect(h.gatehouse.removeUser(second.actor, { userId: second.user.id })).rejects.toMatchObject({
       code: "LAST_ADMINISTRATOR",
     });
   });
@@ -278,8 +289,8 @@ describe("editing and deleting users (enterprise)", () => {
       "callback.administrator",
     ]);
     const results = await Promise.allSettled([
-      h.gatehouse.updateUser(actor, second.user.id, { roles: ["callback.viewer"] }),
-      h.gatehouse.updateUser(second.actor, admin.id, { roles: ["callback.viewer"] }),
+      h.gatehouse.updateUser(actor, { userId: second.user.id, roles: ["callback.viewer"] }),
+      h.gatehouse.updateUser(second.actor, { userId: admin.id, roles: ["callback.viewer"] }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const admins = await h.store.users.countWithAnyRole(organization.id, ["platform.administrator"]);
@@ -296,9 +307,9 @@ describe("privilege escalation and tenant isolation", () => {
       "callback.manager",
     ]);
     const ann = await h.onboard(organization.id, actor, "ann@example.test", ["callback.viewer"]);
-    await h.gatehouse.updateUser(manager.actor, ann.user.id, { givenName: "Ann" });
+    await h.gatehouse.updateUser(manager.actor, { userId: ann.user.id, givenName: "Ann" });
     const error = await rejects(
-      h.gatehouse.updateUser(manager.actor, ann.user.id, { roles: ["platform.administrator"] }),
+      h.gatehouse.updateUser(manager.actor, { userId: ann.user.id, roles: ["platform.administrator"] }),
     );
     expect(error.code).toBe("FORBIDDEN");
     expect(error.details.issues?.map((i) => i.path)).toContainEqual(["platform.user-management", "delete"]);
@@ -316,7 +327,7 @@ describe("privilege escalation and tenant isolation", () => {
     const { organization, actor, admin } = await h.enterpriseOrg();
     const manager = await h.onboard(organization.id, actor, "manager@example.test", ["platform.manager"]);
     await expect(
-      h.gatehouse.updateUser(manager.actor, admin.id, { email: "attacker@evil.test" }),
+      h.gatehouse.updateUser(manager.actor, { userId: admin.id, email: "attacker@evil.test" }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await h.store.users.findById(admin.id))?.email).toBe("admin@acme.test");
   });
@@ -339,7 +350,9 @@ describe("privilege escalation and tenant isolation", () => {
     });
     // A Manager may edit existing custom roles, but not give one a permission they lack.
     await expect(
-      h.gatehouse.updateRole(manager.actor, organization.id, role.id, {
+      h.gatehouse.updateRole(manager.actor, {
+        organizationId: organization.id,
+        roleId: role.id,
         permissions: [{ page: "platform.user-management", action: "delete" }],
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -358,11 +371,11 @@ describe("privilege escalation and tenant isolation", () => {
     const globex = await h.enterpriseOrg("Globex");
     const victim = globex.admin.id;
     for (const call of [
-      h.gatehouse.getUser(acme.actor, victim),
-      h.gatehouse.updateUser(acme.actor, victim, { givenName: "pwned" }),
-      h.gatehouse.removeUser(acme.actor, victim),
-      h.gatehouse.issuePasswordReset(acme.actor, victim),
-      h.gatehouse.revokeSessions(acme.actor, victim),
+      h.gatehouse.getUser(acme.actor, { userId: victim }),
+      h.gatehouse.updateUser(acme.actor, { userId: victim, givenName: "pwned" }),
+      h.gatehouse.removeUser(acme.actor, { userId: victim }),
+      h.gatehouse.issuePasswordReset(acme.actor, { userId: victim }),
+      h.gatehouse.revokeSessions(acme.actor, { userId: victim }),
       h.gatehouse.listUsers(acme.actor, { organizationId: globex.organization.id }),
       h.gatehouse.listAuditLog(acme.actor, { organizationId: globex.organization.id }),
       h.gatehouse.inviteUsers(acme.actor, {
@@ -405,7 +418,9 @@ describe("privilege escalation and tenant isolation", () => {
     const viewer = await h.onboard(organization.id, actor, "viewer@example.test", ["platform.viewer"]);
     const page = await h.gatehouse.listUsers(viewer.actor, { organizationId: organization.id });
     expect(page.items.length).toBe(2);
-    await expect(h.gatehouse.updateUser(viewer.actor, admin.id, { givenName: "x" })).rejects.toMatchObject({
+    await expect(
+      h.gatehouse.updateUser(viewer.actor, { userId: admin.id, givenName: "x" }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
     await expect(
@@ -419,7 +434,7 @@ describe("privilege escalation and tenant isolation", () => {
     const h = setup();
     const { organization, actor } = await h.enterpriseOrg();
     const other = await h.onboard(organization.id, actor, "other@example.test", ["platform.administrator"]);
-    await h.gatehouse.removeUser(actor, other.user.id);
+    await h.gatehouse.removeUser(actor, { userId: other.user.id });
     await expect(
       h.gatehouse.listUsers(member(other.user.id), { organizationId: organization.id }),
     ).rejects.toMatchObject({

@@ -60,7 +60,7 @@ export function setup(options: { policy?: GatehousePolicy; store?: Store } & Par
     if (!admin) throw new Error("no admin");
     const password = "correct horse battery staple";
     const first = await gatehouse.login({ email: adminEmail, password: temporaryPassword(adminEmail) });
-    await gatehouse.changePassword(first.token, { newPassword: password });
+    await gatehouse.changePassword({ sessionToken: first.token, newPassword: password });
     return { organization, admin, adminEmail, password, actor: member(admin.id) };
   };
 
@@ -71,7 +71,7 @@ export function setup(options: { policy?: GatehousePolicy; store?: Store } & Par
     if (!user) throw new Error("no user");
     const password = `lantern orbit ${email.length} quiet meadow`;
     const first = await gatehouse.login({ email, password: temporaryPassword(email) });
-    const session = await gatehouse.changePassword(first.token, { newPassword: password });
+    const session = await gatehouse.changePassword({ sessionToken: first.token, newPassword: password });
     return { user, password, actor: member(user.id), session };
   };
 

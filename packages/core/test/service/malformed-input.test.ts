@@ -98,7 +98,7 @@ const junkObject = (keys: string[]) => inputObject(Object.fromEntries(keys.map((
 
 type Call = (actor: Actor) => Promise<unknown>;
 /** Every method of the public interface: a method added without an arbitrary does not compile. */
-type Method = Exclude<keyof Gatehouse, "context">;
+type Method = Exclude<keyof Gatehouse, "config">;
 
 async function arbitraries(): Promise<{
   g: Gatehouse;
@@ -141,6 +141,12 @@ async function arbitraries(): Promise<{
     fc.array(junkObject(["page", "action"]), { maxLength: 3 }),
     fc.constant([{ page: "platform.user-management", action: "view" }]),
   );
+  /** An input of one field, or junk in place of the whole input object. */
+  const inputOf = (key: string, value: fc.Arbitrary<unknown>) =>
+    fc.oneof(
+      junk,
+      value.map((v) => ({ [key]: v })),
+    );
   const a = (arb: fc.Arbitrary<(g: Gatehouse, actor: Actor) => Promise<unknown>>) =>
     arb.map((call) => (actor: Actor) => call(g, actor));
 
@@ -150,12 +156,12 @@ async function arbitraries(): Promise<{
         (i) => (g, x) => g.createOrganization(x, i as never),
       ),
     ),
-    getOrganization: a(id.map((o) => (g, x) => g.getOrganization(x, o as never))),
+    getOrganization: a(inputOf("organizationId", id).map((i) => (g, x) => g.getOrganization(x, i as never))),
     updateOrganizationSettings: a(
       fc.tuple(id, junkObject(["mfa", "authMode", "provisioning"])).map(
         ([o, i]) =>
           (g, x) =>
-            g.updateOrganizationSettings(x, o as never, i as never),
+            g.updateOrganizationSettings(x, { organizationId: o as never, ...i } as never),
       ),
     ),
     inviteUsers: a(
@@ -168,75 +174,77 @@ async function arbitraries(): Promise<{
         (i) => (g, x) => g.addUser(x, i as never),
       ),
     ),
-    resendInvitation: a(id.map((u) => (g, x) => g.resendInvitation(x, u as never))),
+    resendInvitation: a(inputOf("userId", id).map((i) => (g, x) => g.resendInvitation(x, i as never))),
     activateAccount: a(junkObject(["token", "password"]).map((i) => (g) => g.activateAccount(i as never))),
     login: a(inputObject({ email, password: text }).map((i) => (g) => g.login(i as never))),
     verifySecondFactor: a(
       fc.tuple(token, junkObject(["method", "code"])).map(
         ([t, i]) =>
           (g) =>
-            g.verifySecondFactor(t as never, i as never),
+            g.verifySecondFactor({ sessionToken: t as never, ...i } as never),
       ),
     ),
-    sendSignInCode: a(token.map((t) => (g) => g.sendSignInCode(t as never))),
+    sendSignInCode: a(inputOf("sessionToken", token).map((i) => (g) => g.sendSignInCode(i as never))),
     beginTotpEnrollment: a(
       fc.tuple(token, junkObject(["password"])).map(
         ([t, i]) =>
           (g) =>
-            g.beginTotpEnrollment(t as never, i as never),
+            g.beginTotpEnrollment({ sessionToken: t as never, ...i } as never),
       ),
     ),
     completeTotpEnrollment: a(
       fc.tuple(token, junkObject(["code"])).map(
         ([t, i]) =>
           (g) =>
-            g.completeTotpEnrollment(t as never, i as never),
+            g.completeTotpEnrollment({ sessionToken: t as never, ...i } as never),
       ),
     ),
     startMfaPhoneChange: a(
       fc.tuple(token, junkObject(["password", "phone"])).map(
         ([t, i]) =>
           (g) =>
-            g.startMfaPhoneChange(t as never, i as never),
+            g.startMfaPhoneChange({ sessionToken: t as never, ...i } as never),
       ),
     ),
     confirmMfaPhone: a(
       fc.tuple(token, junkObject(["code"])).map(
         ([t, i]) =>
           (g) =>
-            g.confirmMfaPhone(t as never, i as never),
+            g.confirmMfaPhone({ sessionToken: t as never, ...i } as never),
       ),
     ),
     revealRecoveryCode: a(
       fc.tuple(token, junkObject(["password"])).map(
         ([t, i]) =>
           (g) =>
-            g.revealRecoveryCode(t as never, i as never),
+            g.revealRecoveryCode({ sessionToken: t as never, ...i } as never),
       ),
     ),
     changePassword: a(
       fc.tuple(token, junkObject(["currentPassword", "newPassword"])).map(
         ([t, i]) =>
           (g) =>
-            g.changePassword(t as never, i as never),
+            g.changePassword({ sessionToken: t as never, ...i } as never),
       ),
     ),
-    validateSession: a(token.map((t) => (g) => g.validateSession(t as never))),
-    logout: a(junk.map((t) => (g) => g.logout(t as never))),
+    validateSession: a(inputOf("sessionToken", token).map((i) => (g) => g.validateSession(i as never))),
+    logout: a(inputOf("sessionToken", junk).map((i) => (g) => g.logout(i as never))),
     revokeSessions: a(
-      id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.revokeSessions(x, u as never)),
+      id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.revokeSessions(x, { userId: u as never })),
     ),
-    unlockUser: a(id.map((u) => (g, x) => g.unlockUser(x, u as never))),
-    resetSecondFactorLock: a(id.map((u) => (g, x) => g.resetSecondFactorLock(x, u as never))),
+    unlockUser: a(inputOf("userId", id).map((i) => (g, x) => g.unlockUser(x, i as never))),
+    resetSecondFactorLock: a(
+      inputOf("userId", id).map((i) => (g, x) => g.resetSecondFactorLock(x, i as never)),
+    ),
     requestPasswordReset: a(inputObject({ email }).map((i) => (g) => g.requestPasswordReset(i as never))),
-    issuePasswordReset: a(id.map((u) => (g, x) => g.issuePasswordReset(x, u as never))),
+    issuePasswordReset: a(inputOf("userId", id).map((i) => (g, x) => g.issuePasswordReset(x, i as never))),
     resetPassword: a(junkObject(["token", "password"]).map((i) => (g) => g.resetPassword(i as never))),
     listUsers: a(
       inputObject({ organizationId: id, search: text, cursor: junk, limit: junk }).map(
         (i) => (g, x) => g.listUsers(x, i as never),
       ),
     ),
-    getUser: a(id.map((u) => (g, x) => g.getUser(x, u as never))),
+    getUser: a(inputOf("userId", id).map((i) => (g, x) => g.getUser(x, i as never))),
     updateUser: a(
       fc
         .tuple(
@@ -254,11 +262,13 @@ async function arbitraries(): Promise<{
         .map(
           ([u, i]) =>
             (g, x) =>
-              g.updateUser(x, u as never, i as never),
+              g.updateUser(x, { userId: u as never, ...i } as never),
         ),
     ),
-    removeUser: a(id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.removeUser(x, u as never))),
-    listRoles: a(id.map((o) => (g, x) => g.listRoles(x, o as never))),
+    removeUser: a(
+      id.filter((u) => u !== org.admin.id).map((u) => (g, x) => g.removeUser(x, { userId: u as never })),
+    ),
+    listRoles: a(inputOf("organizationId", id).map((i) => (g, x) => g.listRoles(x, i as never))),
     createRole: a(
       inputObject({ organizationId: id, name: text, description: text, permissions }).map(
         (i) => (g, x) => g.createRole(x, i as never),
@@ -268,14 +278,14 @@ async function arbitraries(): Promise<{
       fc.tuple(id, id, inputObject({ name: text, description: text, permissions, extra: junk })).map(
         ([o, r, i]) =>
           (g, x) =>
-            g.updateRole(x, o as never, r as never, i as never),
+            g.updateRole(x, { organizationId: o as never, roleId: r as never, ...i } as never),
       ),
     ),
     deleteRole: a(
       fc.tuple(id, id).map(
         ([o, r]) =>
           (g, x) =>
-            g.deleteRole(x, o as never, r as never),
+            g.deleteRole(x, { organizationId: o as never, roleId: r as never }),
       ),
     ),
     listAuditLog: a(
@@ -297,10 +307,10 @@ async function arbitraries(): Promise<{
       }).map((i) => (g, x) => g.upsertSsoConnection(x, i as never)),
     ),
     getSsoConnection: a(
-      inputObject({ organizationId: id }).map((i) => (g, x) => g.getSsoConnection(x, i as never)),
+      inputOf("organizationId", id).map((i) => (g, x) => g.getSsoConnection(x, i as never)),
     ),
     deleteSsoConnection: a(
-      inputObject({ organizationId: id }).map((i) => (g, x) => g.deleteSsoConnection(x, i as never)),
+      inputOf("organizationId", id).map((i) => (g, x) => g.deleteSsoConnection(x, i as never)),
     ),
     setSsoEmergencyAdministrators: a(
       inputObject({ organizationId: id, userIds: fc.oneof(junk, fc.array(id, { maxLength: 3 })) }).map(

@@ -27,7 +27,7 @@ function teamAtEnrollment(tokens: Parameters<typeof definePolicy>[1]["tokens"] =
     const login = await h.gatehouse.login({ email, password });
     expect(login.stage).toBe("mfa-enrollment");
     const sendTo = (phone: string) =>
-      codeOf(h.gatehouse.startMfaPhoneChange(login.token, { password, phone }));
+      codeOf(h.gatehouse.startMfaPhoneChange({ sessionToken: login.token, password, phone }));
     return { sendTo };
   };
   const organization = () => h.gatehouse.createOrganization(staff, { name: "Team", preset: "team" });
@@ -92,7 +92,8 @@ describe("resending an invitation", () => {
     });
     const ann = users[0]?.id as string;
     const codes = [];
-    for (let i = 0; i < 20; i++) codes.push(await codeOf(h.gatehouse.resendInvitation(actor, ann)));
+    for (let i = 0; i < 20; i++)
+      codes.push(await codeOf(h.gatehouse.resendInvitation(actor, { userId: ann })));
     const limit = presets.enterprise.tokens.messagesPerWindow;
     expect(codes.filter((c) => c === "OK")).toHaveLength(limit);
     expect(codes.slice(limit).every((c) => c === "RATE_LIMITED")).toBe(true);
@@ -100,7 +101,7 @@ describe("resending an invitation", () => {
       1 + limit,
     );
     h.clock.advance(60 * MINUTE);
-    expect(await codeOf(h.gatehouse.resendInvitation(actor, ann))).toBe("OK");
+    expect(await codeOf(h.gatehouse.resendInvitation(actor, { userId: ann }))).toBe("OK");
   });
 
   test("someone who may invite cannot resend the invitation of a user who holds more than they do", async () => {
@@ -122,7 +123,9 @@ describe("resending an invitation", () => {
     });
     const boss = users[0]?.id as string;
     const before = h.mailer.messages.length;
-    const refused = await h.gatehouse.resendInvitation(inviter.actor, boss).catch((e: GatehouseError) => e);
+    const refused = await h.gatehouse
+      .resendInvitation(inviter.actor, { userId: boss })
+      .catch((e: GatehouseError) => e);
     expect(refused).toMatchObject({ code: "FORBIDDEN", details: { reason: "target-holds-more" } });
     expect(h.mailer.messages.length).toBe(before);
     // The inviter may still resend to people holding no more than they do.
@@ -131,7 +134,11 @@ describe("resending an invitation", () => {
       emails: "peer@acme.test",
       roles: [inviterRole.id],
     });
-    expect(await codeOf(h.gatehouse.resendInvitation(inviter.actor, peers[0]?.id as string))).toBe("OK");
-    expect(await codeOf(h.gatehouse.resendInvitation(member("usr_nobody"), boss))).toBe("UNAUTHENTICATED");
+    expect(
+      await codeOf(h.gatehouse.resendInvitation(inviter.actor, { userId: peers[0]?.id as string })),
+    ).toBe("OK");
+    expect(await codeOf(h.gatehouse.resendInvitation(member("usr_nobody"), { userId: boss }))).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 });

@@ -10,9 +10,10 @@ describe("a pending stage reveals nothing about the person", () => {
     const enrolling = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
     expect(Object.keys(enrolling).sort()).toEqual(["expiresAt", "factors", "stage", "token"]);
     expect(enrolling).toMatchObject({ stage: "mfa-enrollment", factors: ["totp"] });
-    const enrollment = await h.gatehouse.beginTotpEnrollment(enrolling.token);
+    const enrollment = await h.gatehouse.beginTotpEnrollment({ sessionToken: enrolling.token });
     const secret = decodeBase32IgnorePadding(enrollment.secret);
-    await h.gatehouse.completeTotpEnrollment(enrolling.token, {
+    await h.gatehouse.completeTotpEnrollment({
+      sessionToken: enrolling.token,
       code: generateTotpCode(secret, h.clock.now()),
     });
     h.clock.advance(MINUTE);
@@ -23,7 +24,8 @@ describe("a pending stage reveals nothing about the person", () => {
       expiresAt: expect.any(Date),
       factors: ["totp", "recovery"],
     });
-    const done = await h.gatehouse.verifySecondFactor(pending.token, {
+    const done = await h.gatehouse.verifySecondFactor({
+      sessionToken: pending.token,
       method: "totp",
       code: generateTotpCode(secret, h.clock.now()),
     });
@@ -44,8 +46,11 @@ describe("a pending stage reveals nothing about the person", () => {
     const password = "violet harbor lamp";
     await h.gatehouse.activateAccount({ token: h.linkToken(email, "activation"), password });
     const login = await h.gatehouse.login({ email, password });
-    await h.gatehouse.startMfaPhoneChange(login.token, { password, phone: "+14155550001" });
-    await h.gatehouse.confirmMfaPhone(login.token, { code: h.sms.lastTo("+14155550001")?.code as string });
+    await h.gatehouse.startMfaPhoneChange({ sessionToken: login.token, password, phone: "+14155550001" });
+    await h.gatehouse.confirmMfaPhone({
+      sessionToken: login.token,
+      code: h.sms.lastTo("+14155550001")?.code as string,
+    });
     h.clock.advance(MINUTE);
     const pending = await h.gatehouse.login({ email, password });
     expect(pending).toMatchObject({ stage: "mfa", factors: ["sms", "recovery"] });

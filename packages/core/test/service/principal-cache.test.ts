@@ -29,12 +29,12 @@ describe("principal cache", () => {
     const h = setup({ store, principalCacheMs: 1000 });
     const org = await h.enterpriseOrg();
     const { token } = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
-    await h.gatehouse.validateSession(token);
+    await h.gatehouse.validateSession({ sessionToken: token });
     const before = { ...reads };
-    expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
     expect(reads).toEqual(before);
     h.clock.advance(1000);
-    expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+    expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
     expect(reads).toEqual({ users: before.users + 1, organizations: before.organizations + 1 });
   });
 
@@ -45,10 +45,10 @@ describe("principal cache", () => {
       "platform.administrator",
       "callback.administrator",
     ]);
-    const before = await h.gatehouse.validateSession(second.session.token);
+    const before = await h.gatehouse.validateSession({ sessionToken: second.session.token });
     expect(before && can(before.grants, "platform.user-management", "delete")).toBe(true);
-    await h.gatehouse.updateUser(org.actor, second.user.id, { roles: ["callback.viewer"] });
-    const after = await h.gatehouse.validateSession(second.session.token);
+    await h.gatehouse.updateUser(org.actor, { userId: second.user.id, roles: ["callback.viewer"] });
+    const after = await h.gatehouse.validateSession({ sessionToken: second.session.token });
     expect(after && can(after.grants, "platform.user-management", "delete")).toBe(false);
   });
 
@@ -58,7 +58,7 @@ describe("principal cache", () => {
     const ann = await h.onboard(org.organization.id, org.actor, "ann@example.test", [
       "platform.administrator",
     ]);
-    await h.gatehouse.validateSession(ann.session.token);
+    await h.gatehouse.validateSession({ sessionToken: ann.session.token });
     const other = createGatehouse({
       store: h.store,
       mailer: createMemoryMailer(),
@@ -66,11 +66,11 @@ describe("principal cache", () => {
       hasher: createCountingHasher(),
       secrets: { current: generateSecretKey("k2") },
     });
-    await other.updateUser(org.actor, ann.user.id, { roles: ["callback.viewer"] });
-    const stale = await h.gatehouse.validateSession(ann.session.token);
+    await other.updateUser(org.actor, { userId: ann.user.id, roles: ["callback.viewer"] });
+    const stale = await h.gatehouse.validateSession({ sessionToken: ann.session.token });
     expect(stale && can(stale.grants, "platform.user-management", "delete")).toBe(true);
     h.clock.advance(1000);
-    const fresh = await h.gatehouse.validateSession(ann.session.token);
+    const fresh = await h.gatehouse.validateSession({ sessionToken: ann.session.token });
     expect(fresh && can(fresh.grants, "platform.user-management", "delete")).toBe(false);
   });
 
@@ -84,8 +84,8 @@ describe("principal cache", () => {
       reads++;
       return findUser(id);
     };
-    await h.gatehouse.validateSession(token);
-    await h.gatehouse.validateSession(token);
+    await h.gatehouse.validateSession({ sessionToken: token });
+    await h.gatehouse.validateSession({ sessionToken: token });
     expect(reads).toBe(2);
   });
 });

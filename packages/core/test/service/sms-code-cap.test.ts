@@ -25,8 +25,11 @@ async function teamUser() {
   const password = "violet harbor lamp";
   await h.gatehouse.activateAccount({ token: h.linkToken(email, "activation"), password });
   const login = await h.gatehouse.login({ email, password });
-  await h.gatehouse.startMfaPhoneChange(login.token, { password, phone });
-  const done = await h.gatehouse.confirmMfaPhone(login.token, { code: h.sms.lastTo(phone)?.code as string });
+  await h.gatehouse.startMfaPhoneChange({ sessionToken: login.token, password, phone });
+  const done = await h.gatehouse.confirmMfaPhone({
+    sessionToken: login.token,
+    code: h.sms.lastTo(phone)?.code as string,
+  });
   const signIn = () => h.gatehouse.login({ email, password });
   return {
     h,
@@ -46,19 +49,22 @@ describe("smsCodeMaxAttempts at sign-in", () => {
       // Past the team lockout's 15-minute window each time: only the second-factor counter remembers.
       h.clock.advance(16 * MINUTE);
       const pending = await signIn();
-      await h.gatehouse.sendSignInCode(pending.token);
+      await h.gatehouse.sendSignInCode({ sessionToken: pending.token });
       const wrong = (h.sms.lastTo(phone)?.code as string) === "000000" ? "111111" : "000000";
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "sms", code: wrong })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "sms", code: wrong }),
+        ),
       ).toBe("INVALID_CODE");
     }
     h.clock.advance(16 * MINUTE);
     const pending = await signIn();
     const sent = h.sms.messages.length;
-    const refusal = h.gatehouse.sendSignInCode(pending.token);
+    const refusal = h.gatehouse.sendSignInCode({ sessionToken: pending.token });
     await expect(refusal).rejects.toMatchObject({ code: "SECOND_FACTOR_LOCKED", details: { method: "sms" } });
     expect(h.sms.messages.length).toBe(sent);
-    const byBackup = await h.gatehouse.verifySecondFactor(pending.token, {
+    const byBackup = await h.gatehouse.verifySecondFactor({
+      sessionToken: pending.token,
       method: "recovery",
       code: backupCodes[0] as string,
     });
@@ -66,10 +72,10 @@ describe("smsCodeMaxAttempts at sign-in", () => {
 
     h.clock.advance(MINUTE);
     const again = await signIn();
-    await h.gatehouse.sendSignInCode(again.token);
+    await h.gatehouse.sendSignInCode({ sessionToken: again.token });
     const code = h.sms.lastTo(phone)?.code as string;
-    expect((await h.gatehouse.verifySecondFactor(again.token, { method: "sms", code })).stage).toBe(
-      "authenticated",
-    );
+    expect(
+      (await h.gatehouse.verifySecondFactor({ sessionToken: again.token, method: "sms", code })).stage,
+    ).toBe("authenticated");
   });
 });

@@ -17,7 +17,9 @@ async function issuesOf(call: Promise<unknown>): Promise<{ code: string; paths: 
 
 describe("strict input", () => {
   test("every object schema in `schemas` refuses an unknown key", () => {
-    const objects = Object.entries(schemas).filter(([, schema]) => schema instanceof z.ZodObject);
+    const objects = Object.entries(schemas as unknown as Record<string, z.ZodType>).filter(
+      ([, schema]) => schema instanceof z.ZodObject,
+    );
     expect(objects.length).toBeGreaterThanOrEqual(18);
     for (const [key, schema] of objects) {
       const result = schema.safeParse({ unknownField: 1 });
@@ -74,7 +76,7 @@ describe("strict input", () => {
       paths: [["message"]],
     });
     expect(await h.store.users.findByEmail("bob@acme.test")).toBeNull();
-    const update = h.gatehouse.updateUser(actor, admin.id, { familyname: "Lee" } as never);
+    const update = h.gatehouse.updateUser(actor, { userId: admin.id, familyname: "Lee" } as never);
     expect(await issuesOf(update)).toEqual({ code: "VALIDATION", paths: [["familyname"]] });
   });
 
@@ -89,27 +91,54 @@ describe("strict input", () => {
       ["createOrganization", () => h.gatehouse.createOrganization(staff, { name: "X", ...extra } as never)],
       [
         "updateOrganizationSettings",
-        () => h.gatehouse.updateOrganizationSettings(staff, orgId, { mfa: "optional", ...extra } as never),
+        () =>
+          h.gatehouse.updateOrganizationSettings(staff, {
+            organizationId: orgId,
+            mfa: "optional",
+            ...extra,
+          } as never),
       ],
       ["login", () => h.gatehouse.login({ email: adminEmail, password, ...extra } as never)],
       [
         "verifySecondFactor",
-        () => h.gatehouse.verifySecondFactor(token, { method: "totp", code: "123456", ...extra } as never),
+        () =>
+          h.gatehouse.verifySecondFactor({
+            sessionToken: token,
+            method: "totp",
+            code: "123456",
+            ...extra,
+          } as never),
       ],
-      ["beginTotpEnrollment", () => h.gatehouse.beginTotpEnrollment(token, { password, ...extra } as never)],
+      [
+        "beginTotpEnrollment",
+        () => h.gatehouse.beginTotpEnrollment({ sessionToken: token, password, ...extra } as never),
+      ],
       [
         "completeTotpEnrollment",
-        () => h.gatehouse.completeTotpEnrollment(token, { code: "123456", ...extra } as never),
+        () => h.gatehouse.completeTotpEnrollment({ sessionToken: token, code: "123456", ...extra } as never),
       ],
       [
         "startMfaPhoneChange",
-        () => h.gatehouse.startMfaPhoneChange(token, { password, phone: "+14155550100", ...extra } as never),
+        () =>
+          h.gatehouse.startMfaPhoneChange({
+            sessionToken: token,
+            password,
+            phone: "+14155550100",
+            ...extra,
+          } as never),
       ],
-      ["confirmMfaPhone", () => h.gatehouse.confirmMfaPhone(token, { code: "123456", ...extra } as never)],
-      ["revealRecoveryCode", () => h.gatehouse.revealRecoveryCode(token, { password, ...extra } as never)],
+      [
+        "confirmMfaPhone",
+        () => h.gatehouse.confirmMfaPhone({ sessionToken: token, code: "123456", ...extra } as never),
+      ],
+      [
+        "revealRecoveryCode",
+        () => h.gatehouse.revealRecoveryCode({ sessionToken: token, password, ...extra } as never),
+      ],
       [
         "changePassword",
-        () => h.gatehouse.changePassword(token, { newPassword: "x y z w v", ...extra } as never),
+        () =>
+          h.gatehouse.changePassword({ sessionToken: token, newPassword: "x y z w v", ...extra } as never),
       ],
       [
         "activateAccount",
@@ -131,14 +160,25 @@ describe("strict input", () => {
             ...extra,
           } as never),
       ],
-      ["updateRole", () => h.gatehouse.updateRole(actor, orgId, "rol_x", { name: "R", ...extra } as never)],
+      [
+        "updateRole",
+        () =>
+          h.gatehouse.updateRole(actor, {
+            organizationId: orgId,
+            roleId: "rol_x",
+            name: "R",
+            ...extra,
+          } as never),
+      ],
       ["listAuditLog", () => h.gatehouse.listAuditLog(actor, { organizationId: orgId, ...extra } as never)],
     ];
     for (const [name, call] of calls) {
       expect(await issuesOf(call()), name).toEqual({ code: "VALIDATION", paths: [["extra"]] });
     }
     // Nothing was changed by the refused calls: the admin still signs in with the same password.
-    expect(await h.gatehouse.getUser(member(admin.id), admin.id)).toMatchObject({ mfa: { totp: false } });
+    expect(await h.gatehouse.getUser(member(admin.id), { userId: admin.id })).toMatchObject({
+      mfa: { totp: false },
+    });
     expect((await h.gatehouse.login({ email: adminEmail, password })).stage).toBe("authenticated");
   });
 });

@@ -3,7 +3,7 @@ import type { Router } from "express";
 import { requireAuth } from "../guards.js";
 import { handle, memberOf, queryNumber, queryString, type RouteContext } from "./handler.js";
 
-const auditQuery = schemas.listAudit.omit({ organizationId: true });
+const auditQuery = schemas.listAuditLog.omit({ organizationId: true });
 
 /** The organization's audit log, or one user's entries in it, newest first, a page at a time. */
 export function mountAuditRoutes(router: Router, context: RouteContext): void {

@@ -3,6 +3,11 @@ import type { Router } from "express";
 import { endSessionCookie, sessionTokenOf } from "../state.js";
 import { handle, type RouteContext, sendSession, tokenOf } from "./handler.js";
 
+// The session comes from the cookie, never the body: these schemas have no `sessionToken`, and being strict they
+// refuse a body that names one.
+const secondFactorBody = schemas.verifySecondFactor.omit({ sessionToken: true });
+const recoveryCodeBody = schemas.verifySecondFactor.pick({ code: true });
+
 /**
  * Signing in and out: password, second factor (TOTP or SMS code), recovery code, the SMS code's sending,
  * logout, the current session, and account activation from an e-mailed link.
@@ -17,7 +22,7 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
       const previous = sessionTokenOf(req);
       const result = await gatehouse.login(input);
       // The session this browser held before is ended rather than left behind, unused but valid.
-      if (previous !== null && previous !== result.token) await gatehouse.logout(previous);
+      if (previous !== null && previous !== result.token) await gatehouse.logout({ sessionToken: previous });
       sendSession(req, res, context, result);
     }),
   );
@@ -25,16 +30,21 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/login/second-factor",
     handle(async (req, res) => {
-      const input = parseInput(schemas.secondFactor, req.body);
-      sendSession(req, res, context, await gatehouse.verifySecondFactor(tokenOf(req), input));
+      const input = parseInput(secondFactorBody, req.body);
+      const result = await gatehouse.verifySecondFactor({ ...input, sessionToken: tokenOf(req) });
+      sendSession(req, res, context, result);
     }),
   );
 
   router.post(
     "/login/recovery-code",
     handle(async (req, res) => {
-      const { code } = parseInput(schemas.code, req.body);
-      const result = await gatehouse.verifySecondFactor(tokenOf(req), { method: "recovery", code });
+      const { code } = parseInput(recoveryCodeBody, req.body);
+      const result = await gatehouse.verifySecondFactor({
+        sessionToken: tokenOf(req),
+        method: "recovery",
+        code,
+      });
       sendSession(req, res, context, result);
     }),
   );
@@ -42,7 +52,7 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/login/sms-code",
     handle(async (req, res) => {
-      const { expiresAt } = await gatehouse.sendSignInCode(tokenOf(req));
+      const { expiresAt } = await gatehouse.sendSignInCode({ sessionToken: tokenOf(req) });
       res.status(202).json({ expiresAt });
     }),
   );
@@ -51,7 +61,7 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
     "/logout",
     handle(async (req, res) => {
       const token = sessionTokenOf(req);
-      if (token !== null) await gatehouse.logout(token);
+      if (token !== null) await gatehouse.logout({ sessionToken: token });
       endSessionCookie(req, res);
       res.status(204).end();
     }),
@@ -71,7 +81,7 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
           stage === "mfa"
             ? factorsOf(auth.user)
             : stage === "mfa-enrollment"
-              ? gatehouse.context.policyOf(auth.organization).mfa.factors
+              ? gatehouse.config.policyOf(auth.organization).mfa.factors
               : [];
         res.status(200).json({ stage, expiresAt: session.expiresAt, factors, permissions: [] });
         return;
@@ -90,7 +100,7 @@ export function mountAuthRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/activate",
     handle(async (req, res) => {
-      const input = parseInput(schemas.tokenAndPassword, req.body);
+      const input = parseInput(schemas.activateAccount, req.body);
       const user = await gatehouse.activateAccount(input);
       res.status(200).json({ user });
     }),

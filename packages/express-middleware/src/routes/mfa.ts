@@ -3,6 +3,12 @@ import type { Router } from "express";
 import QRCode from "qrcode";
 import { handle, type RouteContext, sendSession, tokenOf } from "./handler.js";
 
+// The session comes from the cookie, never the body (the strict schemas refuse a `sessionToken` field).
+const totpBody = schemas.beginTotpEnrollment.omit({ sessionToken: true });
+const codeBody = schemas.completeTotpEnrollment.omit({ sessionToken: true });
+const phoneBody = schemas.startMfaPhoneChange.omit({ sessionToken: true });
+const recoveryCodeBody = schemas.revealRecoveryCode.omit({ sessionToken: true });
+
 /**
  * Second factors: TOTP enrolment (with its QR code), the 2FA phone's binding, and the recovery code's reveal.
  * Each works at the `mfa-enrollment` stage of a sign-in or from a signed-in session, as the service allows.
@@ -13,8 +19,8 @@ export function mountMfaRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/mfa/totp",
     handle(async (req, res) => {
-      const input = parseInput(schemas.totpEnrollment, req.body ?? {});
-      const enrollment = await gatehouse.beginTotpEnrollment(tokenOf(req), input);
+      const input = parseInput(totpBody, req.body ?? {});
+      const enrollment = await gatehouse.beginTotpEnrollment({ ...input, sessionToken: tokenOf(req) });
       res.status(200).json({ ...enrollment, qrCode: await qrCodeDataUrl(enrollment.uri) });
     }),
   );
@@ -22,8 +28,11 @@ export function mountMfaRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/mfa/totp/confirm",
     handle(async (req, res) => {
-      const input = parseInput(schemas.code, req.body);
-      const { backupCodes, ...result } = await gatehouse.completeTotpEnrollment(tokenOf(req), input);
+      const input = parseInput(codeBody, req.body);
+      const { backupCodes, ...result } = await gatehouse.completeTotpEnrollment({
+        ...input,
+        sessionToken: tokenOf(req),
+      });
       sendSession(req, res, context, result, { backupCodes });
     }),
   );
@@ -31,8 +40,8 @@ export function mountMfaRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/mfa/phone",
     handle(async (req, res) => {
-      const input = parseInput(schemas.mfaPhone, req.body);
-      const { expiresAt } = await gatehouse.startMfaPhoneChange(tokenOf(req), input);
+      const input = parseInput(phoneBody, req.body);
+      const { expiresAt } = await gatehouse.startMfaPhoneChange({ ...input, sessionToken: tokenOf(req) });
       res.status(202).json({ expiresAt });
     }),
   );
@@ -40,8 +49,11 @@ export function mountMfaRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/mfa/phone/confirm",
     handle(async (req, res) => {
-      const input = parseInput(schemas.code, req.body);
-      const { backupCodes, ...result } = await gatehouse.confirmMfaPhone(tokenOf(req), input);
+      const input = parseInput(codeBody, req.body);
+      const { backupCodes, ...result } = await gatehouse.confirmMfaPhone({
+        ...input,
+        sessionToken: tokenOf(req),
+      });
       sendSession(req, res, context, result, { backupCodes });
     }),
   );
@@ -49,8 +61,8 @@ export function mountMfaRoutes(router: Router, context: RouteContext): void {
   router.post(
     "/mfa/recovery-code",
     handle(async (req, res) => {
-      const input = parseInput(schemas.password, req.body);
-      res.status(200).json(await gatehouse.revealRecoveryCode(tokenOf(req), input));
+      const input = parseInput(recoveryCodeBody, req.body);
+      res.status(200).json(await gatehouse.revealRecoveryCode({ ...input, sessionToken: tokenOf(req) }));
     }),
   );
 }

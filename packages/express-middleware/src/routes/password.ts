@@ -3,6 +3,9 @@ import type { Router } from "express";
 import { issueSessionCookie } from "../state.js";
 import { handle, type RouteContext, tokenOf } from "./handler.js";
 
+// The session comes from the cookie, never the body (the strict schema refuses a `sessionToken` field).
+const changeBody = schemas.changePassword.omit({ sessionToken: true });
+
 /** The one answer of "forgot password", whether or not the address is registered. */
 const FORGOT_PASSWORD_ANSWER = Object.freeze({
   message: "If this address belongs to an account, a link to choose a new password is on its way.",
@@ -15,8 +18,8 @@ export function mountPasswordRoutes(router: Router, context: RouteContext): void
   router.post(
     "/password/change",
     handle(async (req, res) => {
-      const input = parseInput(schemas.changePassword, req.body);
-      const session = await gatehouse.changePassword(tokenOf(req), input);
+      const input = parseInput(changeBody, req.body);
+      const session = await gatehouse.changePassword({ ...input, sessionToken: tokenOf(req) });
       // Every other session of the user ended; this one goes on under a new token.
       issueSessionCookie(req, res, session);
       res.status(200).json({
@@ -30,7 +33,7 @@ export function mountPasswordRoutes(router: Router, context: RouteContext): void
   router.post(
     "/password/forgot",
     handle(async (req, res) => {
-      const input = parseInput(schemas.email, req.body);
+      const input = parseInput(schemas.requestPasswordReset, req.body);
       await gatehouse.requestPasswordReset(input);
       res.status(202).json(FORGOT_PASSWORD_ANSWER);
     }),
@@ -39,7 +42,7 @@ export function mountPasswordRoutes(router: Router, context: RouteContext): void
   router.post(
     "/password/reset",
     handle(async (req, res) => {
-      const input = parseInput(schemas.tokenAndPassword, req.body);
+      const input = parseInput(schemas.resetPassword, req.body);
       await gatehouse.resetPassword(input);
       res.status(204).end();
     }),

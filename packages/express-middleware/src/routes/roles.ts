@@ -4,7 +4,9 @@ import { requireAuth } from "../guards.js";
 import { handle, memberOf, type RouteContext } from "./handler.js";
 import { idOf } from "./users.js";
 
+// The organization comes from the session and the role from the path, never from the body.
 const createBody = schemas.createRole.omit({ organizationId: true });
+const updateBody = schemas.updateRole.omit({ organizationId: true, roleId: true });
 
 /** The organization's roles: the matrix's default roles and its custom roles, which it may create and edit. */
 export function mountRoleRoutes(router: Router, context: RouteContext): void {
@@ -16,7 +18,7 @@ export function mountRoleRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor, organizationId } = memberOf(req);
-      res.status(200).json({ items: await gatehouse.listRoles(actor, organizationId) });
+      res.status(200).json({ items: await gatehouse.listRoles(actor, { organizationId }) });
     }),
   );
 
@@ -35,8 +37,10 @@ export function mountRoleRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor, organizationId } = memberOf(req);
-      const input = parseInput(schemas.updateRole, req.body);
-      res.status(200).json({ role: await gatehouse.updateRole(actor, organizationId, idOf(req), input) });
+      const input = parseInput(updateBody, req.body);
+      res
+        .status(200)
+        .json({ role: await gatehouse.updateRole(actor, { ...input, organizationId, roleId: idOf(req) }) });
     }),
   );
 
@@ -45,7 +49,7 @@ export function mountRoleRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor, organizationId } = memberOf(req);
-      await gatehouse.deleteRole(actor, organizationId, idOf(req));
+      await gatehouse.deleteRole(actor, { organizationId, roleId: idOf(req) });
       res.status(204).end();
     }),
   );

@@ -9,6 +9,7 @@ import { handle, memberOf, queryNumber, queryString, type RouteContext } from ".
 const inviteBody = schemas.inviteUsers.omit({ organizationId: true });
 const addBody = schemas.addUser.omit({ organizationId: true });
 const listQuery = schemas.listUsers.omit({ organizationId: true });
+const updateBody = schemas.updateUser.omit({ userId: true });
 
 /**
  * The organization's users: list, get, invite, add, edit, delete, and the administrator's actions on one
@@ -58,7 +59,7 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor } = memberOf(req);
-      res.status(200).json({ user: await gatehouse.getUser(actor, idOf(req)) });
+      res.status(200).json({ user: await gatehouse.getUser(actor, { userId: idOf(req) }) });
     }),
   );
 
@@ -67,9 +68,9 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor, userId } = memberOf(req);
-      const changes = parseInput(schemas.updateUser, req.body);
+      const changes = parseInput(updateBody, req.body);
       const before = req.auth.user?.email;
-      const user = await gatehouse.updateUser(actor, idOf(req), changes);
+      const user = await gatehouse.updateUser(actor, { ...changes, userId: idOf(req) });
       // A new address ends every session of its user: their own included, so the cookie goes too.
       if (user.id === userId && user.email !== before) endSessionCookie(req, res);
       res.status(200).json({ user });
@@ -82,7 +83,7 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     handle(async (req, res) => {
       const { actor, userId } = memberOf(req);
       const id = idOf(req);
-      await gatehouse.removeUser(actor, id);
+      await gatehouse.removeUser(actor, { userId: id });
       if (id === userId) endSessionCookie(req, res);
       res.status(204).end();
     }),
@@ -93,7 +94,7 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor } = memberOf(req);
-      res.status(202).json(await gatehouse.resendInvitation(actor, idOf(req)));
+      res.status(202).json(await gatehouse.resendInvitation(actor, { userId: idOf(req) }));
     }),
   );
 
@@ -102,7 +103,7 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor } = memberOf(req);
-      res.status(202).json(await gatehouse.issuePasswordReset(actor, idOf(req)));
+      res.status(202).json(await gatehouse.issuePasswordReset(actor, { userId: idOf(req) }));
     }),
   );
 
@@ -111,7 +112,7 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     signedIn,
     handle(async (req, res) => {
       const { actor } = memberOf(req);
-      await gatehouse.unlockUser(actor, idOf(req));
+      await gatehouse.unlockUser(actor, { userId: idOf(req) });
       res.status(204).end();
     }),
   );
@@ -122,17 +123,20 @@ export function mountUserRoutes(router: Router, context: RouteContext): void {
     handle(async (req, res) => {
       const { actor, userId } = memberOf(req);
       const id = idOf(req);
-      const ended = await gatehouse.revokeSessions(actor, id);
+      const ended = await gatehouse.revokeSessions(actor, { userId: id });
       if (id === userId) endSessionCookie(req, res);
       res.status(200).json({ ended });
     }),
   );
 }
 
-/** The `:id` of the path, checked with `schemas.id` (not every service method bounds its ids itself). */
+/**
+ * The `:id` of the path, checked by the rule of the service's ids (the service checks it again) so that a bad
+ * one is named `id`, as the URL names it, rather than `userId` or `roleId`.
+ */
 export function idOf(req: Request): string {
   try {
-    return parseInput(schemas.id, req.params.id);
+    return parseInput(schemas.getUser.shape.userId, req.params.id);
   } catch (error) {
     if (!isGatehouseError(error, "VALIDATION")) throw error;
     const issues = (error.details.issues ?? []).map((issue) => ({ ...issue, path: ["id", ...issue.path] }));

@@ -20,7 +20,7 @@ export function describeCsrf(store: StoreSource): void {
       expect(res.status).toBe(403);
       expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 403, code: "CSRF" });
-      expect(await h.gatehouse.validateSession(token)).not.toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: token })).not.toBeNull();
       const del = await b.bare("delete", `/auth/users/${admin.user.id}`, { "sec-fetch-site": "cross-site" });
       expect(del.body.code).toBe("CSRF");
       const sibling = await b.bare("post", "/auth/logout", { "sec-fetch-site": "same-site" });

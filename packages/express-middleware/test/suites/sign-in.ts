@@ -102,7 +102,7 @@ export function describeSignInRoutes(store: StoreSource): void {
       const first = b.cookies.get(COOKIE) as string;
       await b.post("/auth/login", { email: admin.email, password: admin.password });
       expect(b.cookies.get(COOKIE)).not.toBe(first);
-      expect(await h.gatehouse.validateSession(first)).toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: first })).toBeNull();
     });
   });
 
@@ -146,7 +146,7 @@ export function describeSignInRoutes(store: StoreSource): void {
       expect(setCookieOf(res, COOKIE)).toMatch(
         /^gatehouse_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
       );
-      expect(await h.gatehouse.validateSession(token)).toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: token })).toBeNull();
       const replay = h.browser();
       replay.cookies.set(COOKIE, token);
       expect((await replay.get("/auth/session")).status).toBe(401);
@@ -261,7 +261,10 @@ export function describeSignInRoutes(store: StoreSource): void {
     async function enrolled() {
       const h = setup({ store: store() });
       const { organization, admin } = await h.enterpriseOrg();
-      await h.gatehouse.updateOrganizationSettings(staff, organization.id, { mfa: "required" });
+      await h.gatehouse.updateOrganizationSettings(staff, {
+        organizationId: organization.id,
+        mfa: "required",
+      });
       const b = h.browser();
       const login = await b.post("/auth/login", { email: admin.email, password: admin.password });
       expect(login.body.stage).toBe("mfa-enrollment");

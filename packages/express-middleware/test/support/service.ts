@@ -113,7 +113,7 @@ export function setup(options: SetupOptions = {}) {
     if (!user) throw new Error("no user");
     const password = `lantern orbit ${email.length} quiet meadow`;
     const first = await gatehouse.login({ email, password: temporaryPassword(email) });
-    await gatehouse.changePassword(first.token, { newPassword: password });
+    await gatehouse.changePassword({ sessionToken: first.token, newPassword: password });
     return { user, email, password, actor: { kind: "member", userId: user.id } as Actor };
   };
 

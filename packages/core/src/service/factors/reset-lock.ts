@@ -3,6 +3,7 @@ import { type Actor, authorize, resolveActor } from "../actor.js";
 import { updateAttemptState } from "../attempts.js";
 import type { ServiceContext } from "../context.js";
 import { assertNotSuperior, findUserFor } from "../guards.js";
+import type { ResetSecondFactorLockInput } from "../inputs.js";
 import { parseInput, schemas } from "../schemas.js";
 import { factorAttemptKey } from "./counter.js";
 
@@ -15,10 +16,11 @@ import { factorAttemptKey } from "./counter.js";
 export async function resetSecondFactorLock(
   ctx: ServiceContext,
   actor: Actor,
-  userId: string,
+  input: ResetSecondFactorLockInput,
 ): Promise<void> {
+  const { userId } = parseInput(schemas.resetSecondFactorLock, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
-  const target = await findUserFor(ctx.store, resolved, parseInput(schemas.id, userId));
+  const target = await findUserFor(ctx.store, resolved, userId);
   authorize(resolved, target.organizationId, ctx.permissions.editUsers);
   await assertNotSuperior(ctx, ctx.store, resolved, target);
   const expiresAt = () => new Date(ctx.clock.now().getTime() + ctx.attemptRetentionMs);

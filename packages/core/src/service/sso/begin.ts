@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { generateToken, hashToken } from "../../crypto/tokens.js";
 import { normalizeEmail } from "../../policy/invitation.js";
 import { emailDomainOf } from "../../policy/sso.js";
@@ -10,6 +9,7 @@ import {
 } from "../../store/identity-provider.js";
 import type { SsoConnectionRecord } from "../../store/records.js";
 import type { ServiceContext } from "../context.js";
+import type { BeginSsoInput } from "../inputs.js";
 import { parseInput, schemas } from "../schemas.js";
 import { clientSecretContext } from "./connections.js";
 
@@ -30,10 +30,7 @@ export interface SsoStart {
  * by its domain (home-realm discovery). The state, nonce and PKCE verifier are kept single-use in the tokens
  * store for 10 minutes, the verifier and nonce sealed; the state itself is stored only as its SHA-256.
  */
-export async function beginSso(
-  ctx: ServiceContext,
-  input: z.input<typeof schemas.beginSso>,
-): Promise<SsoStart> {
+export async function beginSso(ctx: ServiceContext, input: BeginSsoInput): Promise<SsoStart> {
   const parsed = parseInput(schemas.beginSso, input);
   const identityProvider = requireIdentityProvider(ctx);
   const connection = parsed.organizationId

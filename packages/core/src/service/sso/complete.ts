@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { hashToken, timingSafeEqualString } from "../../crypto/tokens.js";
 import { GatehouseError } from "../../errors.js";
 import type { SsoRefusal } from "../../policy/sso.js";
@@ -10,15 +9,13 @@ import {
 } from "../../store/identity-provider.js";
 import type { ServiceContext } from "../context.js";
 import { enrolledFactors } from "../factors/index.js";
+import type { CompleteSsoInput } from "../inputs.js";
 import { auditLogin } from "../login.js";
 import { type LoginResult, toLoginResult } from "../login-result.js";
 import { parseInput, schemas } from "../schemas.js";
 import { issueSession } from "../sessions.js";
 import { requireIdentityProvider, unsealedConnection } from "./begin.js";
 import { resolveSsoUser } from "./resolve-user.js";
-
-/** The input of `completeSso`: the callback (its URL, or its query parameters) and the state the browser kept. */
-export type CompleteSsoInput = z.input<typeof schemas.completeSso>;
 
 /**
  * Completes an SSO sign-in from the identity provider's callback. The state is consumed first (single use,

@@ -1,17 +1,19 @@
-import type { z } from "zod";
 import { generateId } from "../../crypto/tokens.js";
 import { GatehouseError, ValidationError } from "../../errors.js";
 import type { OrganizationRecord, SsoConnectionRecord } from "../../store/records.js";
 import { type Actor, assertNoEscalation, authorize, type ResolvedActor, resolveActor } from "../actor.js";
 import type { ServiceContext } from "../context.js";
 import { compileRoleIds, findOrganizationFor } from "../guards.js";
+import type {
+  DeleteSsoConnectionInput,
+  GetSsoConnectionInput,
+  SetSsoEmergencyAdministratorsInput,
+  UpsertSsoConnectionInput,
+} from "../inputs.js";
 import { parseInput, schemas } from "../schemas.js";
 
 /** An SSO connection as the service hands it out: everything but the client secret, which is never returned. */
 export type SsoConnectionView = Omit<SsoConnectionRecord, "clientSecretSealed">;
-
-/** The input of `upsertSsoConnection`. */
-export type SsoConnectionInput = z.input<typeof schemas.upsertSsoConnection>;
 
 /** The associated data that binds a sealed client secret to its organization: it cannot be moved to another. */
 export const clientSecretContext = (organizationId: string): string => `sso-client-secret:${organizationId}`;
@@ -24,7 +26,7 @@ export const clientSecretContext = (organizationId: string): string => `sso-clie
 export async function upsertSsoConnection(
   ctx: ServiceContext,
   actor: Actor,
-  input: SsoConnectionInput,
+  input: UpsertSsoConnectionInput,
 ): Promise<SsoConnectionView> {
   const parsed = parseInput(schemas.upsertSsoConnection, input);
   const { resolved, organization } = await managerOf(ctx, actor, parsed.organizationId);
@@ -79,9 +81,9 @@ export async function upsertSsoConnection(
 export async function getSsoConnection(
   ctx: ServiceContext,
   actor: Actor,
-  input: z.input<typeof schemas.organizationRef>,
+  input: GetSsoConnectionInput,
 ): Promise<SsoConnectionView | null> {
-  const { organizationId } = parseInput(schemas.organizationRef, input);
+  const { organizationId } = parseInput(schemas.getSsoConnection, input);
   const resolved = await resolveActor(ctx, ctx.store, actor);
   const organization = await findOrganizationFor(ctx, resolved, organizationId);
   authorize(resolved, organization.id, ctx.permissions.configureOrganization);
@@ -93,9 +95,9 @@ export async function getSsoConnection(
 export async function deleteSsoConnection(
   ctx: ServiceContext,
   actor: Actor,
-  input: z.input<typeof schemas.organizationRef>,
+  input: DeleteSsoConnectionInput,
 ): Promise<void> {
-  const { organizationId } = parseInput(schemas.organizationRef, input);
+  const { organizationId } = parseInput(schemas.deleteSsoConnection, input);
   const { resolved, organization } = await managerOf(ctx, actor, organizationId);
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.ssoConnections.delete(organization.id)))
@@ -114,9 +116,9 @@ export async function deleteSsoConnection(
 export async function setSsoEmergencyAdministrators(
   ctx: ServiceContext,
   actor: Actor,
-  input: z.input<typeof schemas.ssoEmergencyAdministrators>,
+  input: SetSsoEmergencyAdministratorsInput,
 ): Promise<SsoConnectionView> {
-  const parsed = parseInput(schemas.ssoEmergencyAdministrators, input);
+  const parsed = parseInput(schemas.setSsoEmergencyAdministrators, input);
   if (actor.kind === "member") throw staffOnly("Emergency administrators are designated by platform staff.");
   const resolved = await resolveActor(ctx, ctx.store, actor);
   const organization = await findOrganizationFor(ctx, resolved, parsed.organizationId);

@@ -23,11 +23,13 @@ async function withAnn(h: FlowHarness) {
 /** Ann with an authenticator app enrolled: her next sign-in stops at the `mfa` stage. */
 async function withTotp(h: FlowHarness) {
   const found = await withAnn(h);
-  const enrollment = await h.gatehouse.beginTotpEnrollment(found.ann.session.token, {
+  const enrollment = await h.gatehouse.beginTotpEnrollment({
+    sessionToken: found.ann.session.token,
     password: found.ann.password,
   });
   const secret = decodeBase32IgnorePadding(enrollment.secret);
-  const done = await h.gatehouse.completeTotpEnrollment(found.ann.session.token, {
+  const done = await h.gatehouse.completeTotpEnrollment({
+    sessionToken: found.ann.session.token,
     code: generateTotpCode(secret, h.clock.now()),
   });
   h.clock.advance(60 * SECOND);
@@ -103,7 +105,13 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
         const pending = await h.gatehouse.login({ email: t.ann.email, password: t.ann.password });
         expect(pending.stage).toBe("mfa");
         h.clock.advance(5 * SECOND);
-        await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: t.wrongCode() }));
+        await codeOf(
+          h.gatehouse.verifySecondFactor({
+            sessionToken: pending.token,
+            method: "totp",
+            code: t.wrongCode(),
+          }),
+        );
         h.clock.advance(5 * SECOND);
       }
       const locked = await entries(h, t.organization.id, "account.locked");
@@ -116,11 +124,15 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       const t = await withTotp(h);
       const pending = await h.gatehouse.login({ email: t.ann.email, password: t.ann.password });
       h.clock.advance(5 * SECOND);
-      await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: t.wrongCode() }));
+      await codeOf(
+        h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: t.wrongCode() }),
+      );
       h.clock.advance(1 * SECOND);
       const right = generateTotpCode(t.secret, h.clock.now());
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: right })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: right }),
+        ),
       ).toBe("ACCOUNT_LOCKED");
       const locked = await entries(h, t.organization.id, "account.locked");
       expect(locked).toHaveLength(1);
@@ -131,11 +143,13 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       const h = setupFlows(store());
       const t = await withTotp(h);
       for (const _ of [1, 2, 3]) {
-        await codeOf(h.gatehouse.revealRecoveryCode(t.session.token, { password: "wrong" }));
+        await codeOf(h.gatehouse.revealRecoveryCode({ sessionToken: t.session.token, password: "wrong" }));
         h.clock.advance(5 * SECOND);
       }
       expect(
-        await codeOf(h.gatehouse.revealRecoveryCode(t.session.token, { password: t.ann.password })),
+        await codeOf(
+          h.gatehouse.revealRecoveryCode({ sessionToken: t.session.token, password: t.ann.password }),
+        ),
       ).toBe("ACCOUNT_LOCKED");
       const locked = await entries(h, t.organization.id, "account.locked");
       expect(locked).toHaveLength(1);
@@ -149,12 +163,17 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       const before = await h.gatehouse.listAuditLog(staff, { organizationId: organization.id, limit: 100 });
       for (const change of [{ mfa: "off" }, { mfa: "required" }, {}] as const) {
         expect(
-          await codeOf(h.gatehouse.updateOrganizationSettings(viewer.actor, organization.id, change)),
+          await codeOf(
+            h.gatehouse.updateOrganizationSettings(viewer.actor, {
+              organizationId: organization.id,
+              ...change,
+            }),
+          ),
         ).toBe("FORBIDDEN");
       }
-      expect((await h.gatehouse.getOrganization(staff, organization.id)).settings).toEqual(
-        organization.settings,
-      );
+      expect(
+        (await h.gatehouse.getOrganization(staff, { organizationId: organization.id })).settings,
+      ).toEqual(organization.settings);
       const after = await h.gatehouse.listAuditLog(staff, { organizationId: organization.id, limit: 100 });
       expect(after.items).toEqual(before.items);
     });
@@ -174,9 +193,9 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
         mfa: "required",
       });
       expect(team.settings.mfa).toBe("required");
-      expect(await codeOf(h.gatehouse.updateOrganizationSettings(staff, team.id, { mfa: "off" }))).toBe(
-        "NOT_SUPPORTED",
-      );
+      expect(
+        await codeOf(h.gatehouse.updateOrganizationSettings(staff, { organizationId: team.id, mfa: "off" })),
+      ).toBe("NOT_SUPPORTED");
       const email = `tess@${h.domain}`;
       await h.gatehouse.addUser(system, {
         organizationId: team.id,
@@ -197,11 +216,31 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
         settings: { ...team.settings, mfa: "off" },
         updatedAt: new Date(),
       });
-      expect(await codeOf(h.gatehouse.updateOrganizationSettings(staff, team.id, { mfa: "optional" }))).toBe(
-        "NOT_SUPPORTED",
-      );
-      const fixed = await h.gatehouse.updateOrganizationSettings(staff, team.id, { mfa: "required" });
+      expect(
+        await codeOf(
+          h.gatehouse.updateOrganizationSettings(staff, { organizationId: team.id, mfa: "optional" }),
+        ),
+      ).toBe("NOT_SUPPORTED");
+      const fixed = await h.gatehouse.updateOrganizationSettings(staff, {
+        organizationId: team.id,
+        mfa: "required",
+      });
       expect(fixed.settings.mfa).toBe("required");
+    });
+
+    it("a team stored without 2FA (before the rule) still sends its users to enrolment: the plan decides", async () => {
+      const s = store();
+      const h = setupFlows(s);
+      const team = await h.gatehouse.createOrganization(staff, { name: "Team", preset: "team" });
+      await s.organizations.update(team.id, {
+        settings: { ...team.settings, mfa: "off" },
+        updatedAt: new Date(),
+      });
+      const email = `otto@${h.domain}`;
+      await h.gatehouse.addUser(system, { organizationId: team.id, email, roles: ["platform.viewer"] });
+      const password = "lantern orbit quiet meadow";
+      await h.gatehouse.activateAccount({ token: linkTokenFor(h.mailer, email, "activation"), password });
+      expect((await h.gatehouse.login({ email, password })).stage).toBe("mfa-enrollment");
     });
 
     it("enterprise: staff choose any MFA requirement at creation and later; a setting left as it is writes nothing", async () => {
@@ -213,10 +252,11 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       const org = await h.gatehouse.createOrganization(staff, { name: "Acme", preset: "enterprise" });
       expect(org.settings.mfa).toBe("off");
       expect(
-        (await h.gatehouse.updateOrganizationSettings(staff, org.id, { mfa: "optional" })).settings.mfa,
+        (await h.gatehouse.updateOrganizationSettings(staff, { organizationId: org.id, mfa: "optional" }))
+          .settings.mfa,
       ).toBe("optional");
       const before = await h.gatehouse.listAuditLog(staff, { organizationId: org.id, limit: 100 });
-      await h.gatehouse.updateOrganizationSettings(staff, org.id, { mfa: "optional" });
+      await h.gatehouse.updateOrganizationSettings(staff, { organizationId: org.id, mfa: "optional" });
       const after = await h.gatehouse.listAuditLog(staff, { organizationId: org.id, limit: 100 });
       expect(after.items).toEqual(before.items);
     });

@@ -22,7 +22,7 @@ export function describeCoreFlows(store: () => Store): void {
       const listed = await h.gatehouse.listUsers(admin.actor, { organizationId: organization.id });
       expect(listed.items.map((user) => user.email)).toEqual([admin.email]);
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
-      expect(await h.gatehouse.validateSession(ann.session.token)).not.toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).not.toBeNull();
     });
 
     it("three wrong passwords lock the account for 30 minutes; the lock ends on time", async () => {
@@ -51,13 +51,14 @@ export function describeCoreFlows(store: () => Store): void {
       const h = setupFlows(store());
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
-      await h.gatehouse.updateUser(admin.actor, ann.user.id, {
+      await h.gatehouse.updateUser(admin.actor, {
+        userId: ann.user.id,
         email: `ann.new@${h.domain}`,
         roles: ["callback.manager"],
       });
-      expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
-      await h.gatehouse.removeUser(admin.actor, ann.user.id);
-      await expect(h.gatehouse.getUser(admin.actor, ann.user.id)).rejects.toMatchObject({
+      expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).toBeNull();
+      await h.gatehouse.removeUser(admin.actor, { userId: ann.user.id });
+      await expect(h.gatehouse.getUser(admin.actor, { userId: ann.user.id })).rejects.toMatchObject({
         code: "NOT_FOUND",
       });
       const log = await h.gatehouse.listAuditLog(admin.actor, {
@@ -73,10 +74,13 @@ export function describeCoreFlows(store: () => Store): void {
       const h = setupFlows(store());
       const { organization, admin } = await h.enterpriseOrg();
       const other = await h.onboard(organization.id, admin.actor, "other", ["platform.administrator"]);
-      await h.gatehouse.removeUser(admin.actor, other.user.id);
-      const demotion = h.gatehouse.updateUser(admin.actor, admin.user.id, { roles: ["callback.viewer"] });
+      await h.gatehouse.removeUser(admin.actor, { userId: other.user.id });
+      const demotion = h.gatehouse.updateUser(admin.actor, {
+        userId: admin.user.id,
+        roles: ["callback.viewer"],
+      });
       expect(await codeOf(demotion)).toBe("LAST_ADMINISTRATOR");
-      expect(await codeOf(h.gatehouse.removeUser(admin.actor, admin.user.id))).not.toBe("OK");
+      expect(await codeOf(h.gatehouse.removeUser(admin.actor, { userId: admin.user.id }))).not.toBe("OK");
     });
 
     it("a reset link works once, ends every session and does not sign the user in", async () => {
@@ -91,7 +95,7 @@ export function describeCoreFlows(store: () => Store): void {
       expect(await codeOf(h.gatehouse.resetPassword({ token, password: "yet another passphrase" }))).not.toBe(
         "OK",
       );
-      expect(await h.gatehouse.validateSession(ann.session.token)).toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: ann.session.token })).toBeNull();
       expect((await h.gatehouse.login({ email: ann.email, password })).stage).toBe("authenticated");
     });
   });

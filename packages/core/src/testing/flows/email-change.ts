@@ -33,13 +33,13 @@ export function describeEmailChangeFlows(store: () => Store): void {
       });
       const id = users[0]?.id as string;
       const mistyped = h.temporaryPassword(jhon);
-      await h.gatehouse.updateUser(admin.actor, id, { email: john });
+      await h.gatehouse.updateUser(admin.actor, { userId: id, email: john });
 
       expect(await codeOf(h.gatehouse.login({ email: john, password: mistyped }))).toBe(
         "INVALID_CREDENTIALS",
       );
       h.clock.advance(5_000);
-      const resent = await h.gatehouse.resendInvitation(admin.actor, id);
+      const resent = await h.gatehouse.resendInvitation(admin.actor, { userId: id });
       expect(resent).toMatchObject({ email: john, userId: id, delivered: true });
       const fresh = h.temporaryPassword(john);
       expect(fresh).not.toBe(mistyped);
@@ -49,7 +49,8 @@ export function describeEmailChangeFlows(store: () => Store): void {
       h.clock.advance(5_000);
       const first = await h.gatehouse.login({ email: john, password: fresh });
       expect(first.stage).toBe("password-change");
-      const signedIn = await h.gatehouse.changePassword(first.token, {
+      const signedIn = await h.gatehouse.changePassword({
+        sessionToken: first.token,
         newPassword: "amber lantern over a quiet river",
       });
       expect(signedIn.stage).toBe("authenticated");
@@ -66,12 +67,12 @@ export function describeEmailChangeFlows(store: () => Store): void {
       await h.gatehouse.flush();
       const stale = h.resetToken(ann.email);
       const moved = `ann.new@${h.domain}`;
-      await h.gatehouse.updateUser(admin.actor, ann.user.id, { email: moved });
+      await h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, email: moved });
       const refused = h.gatehouse.resetPassword({ token: stale, password: "an attacker's own passphrase" });
       expect(await codeOf(refused)).toBe("TOKEN_INVALID");
       expect((await h.gatehouse.login({ email: moved, password: ann.password })).stage).toBe("authenticated");
       // A link asked for after the change goes to the new address, and works.
-      await h.gatehouse.issuePasswordReset(admin.actor, ann.user.id);
+      await h.gatehouse.issuePasswordReset(admin.actor, { userId: ann.user.id });
       const password = "a brand new passphrase for ann";
       await h.gatehouse.resetPassword({ token: h.resetToken(moved), password });
       h.clock.advance(5_000);
@@ -92,10 +93,10 @@ export function describeEmailChangeFlows(store: () => Store): void {
       });
       const id = users[0]?.id as string;
       const stale = linkTokenFor(h.mailer, old, "activation");
-      await h.gatehouse.updateUser(system, id, { email: corrected });
+      await h.gatehouse.updateUser(system, { userId: id, email: corrected });
       const password = "violet harbor lamp post";
       expect(await codeOf(h.gatehouse.activateAccount({ token: stale, password }))).toBe("TOKEN_INVALID");
-      const resent = await h.gatehouse.resendInvitation(system, id);
+      const resent = await h.gatehouse.resendInvitation(system, { userId: id });
       expect(resent).toMatchObject({ email: corrected, delivered: true });
       const activated = await h.gatehouse.activateAccount({
         token: linkTokenFor(h.mailer, corrected, "activation"),
@@ -116,7 +117,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const lockedUntil = new Date(h.clock.now().getTime() - 5_000 + 30 * MINUTE);
       h.clock.advance(10 * MINUTE);
       const moved = `ann.new@${h.domain}`;
-      await h.gatehouse.updateUser(admin.actor, ann.user.id, { email: moved });
+      await h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, email: moved });
 
       const refused = await errorOf(h.gatehouse.login({ email: moved, password: ann.password }));
       expect(refused.code).toBe("ACCOUNT_LOCKED");
@@ -139,25 +140,29 @@ export function describeEmailChangeFlows(store: () => Store): void {
       const moved = `admin.new@${h.domain}`;
       const failures = async () => (await s.attempts.get(loginAttemptKey(admin.email))).state.failures;
 
-      const missing = await errorOf(h.gatehouse.updateUser(admin.actor, admin.user.id, { email: moved }));
+      const missing = await errorOf(
+        h.gatehouse.updateUser(admin.actor, { userId: admin.user.id, email: moved }),
+      );
       expect(missing.code).toBe("VALIDATION");
       expect(missing.details.issues).toEqual([expect.objectContaining({ path: ["currentPassword"] })]);
-      const wrong = h.gatehouse.updateUser(admin.actor, admin.user.id, {
+      const wrong = h.gatehouse.updateUser(admin.actor, {
+        userId: admin.user.id,
         email: moved,
         currentPassword: "not my password",
       });
       expect(await codeOf(wrong)).toBe("INVALID_CREDENTIALS");
       expect(await failures()).toBe(1);
-      expect((await h.gatehouse.getUser(admin.actor, admin.user.id)).email).toBe(admin.email);
-      expect(await h.gatehouse.validateSession(admin.session.token)).not.toBeNull();
+      expect((await h.gatehouse.getUser(admin.actor, { userId: admin.user.id })).email).toBe(admin.email);
+      expect(await h.gatehouse.validateSession({ sessionToken: admin.session.token })).not.toBeNull();
 
       h.clock.advance(5_000);
-      const updated = await h.gatehouse.updateUser(admin.actor, admin.user.id, {
+      const updated = await h.gatehouse.updateUser(admin.actor, {
+        userId: admin.user.id,
         email: moved,
         currentPassword: admin.password,
       });
       expect(updated.email).toBe(moved);
-      expect(await h.gatehouse.validateSession(admin.session.token)).toBeNull();
+      expect(await h.gatehouse.validateSession({ sessionToken: admin.session.token })).toBeNull();
       // Confirming is not a sign-in: the failure it followed still counts, on the new address too.
       expect((await s.attempts.get(loginAttemptKey(moved))).state.failures).toBe(1);
       expect((await h.gatehouse.login({ email: moved, password: admin.password })).stage).toBe(
@@ -172,7 +177,7 @@ export function describeEmailChangeFlows(store: () => Store): void {
       await h.gatehouse.requestPasswordReset({ email: ann.email });
       await h.gatehouse.flush();
       const moved = `ann.new@${h.domain}`;
-      await h.gatehouse.updateUser(admin.actor, ann.user.id, { email: moved });
+      await h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, email: moved });
 
       const notice = h.mailer.lastTo(ann.email, "email-changed");
       expect(notice).not.toBeNull();

@@ -22,7 +22,7 @@ export function describeNameFlows(store: () => Store): void {
       });
       const expected = { givenName: "Ann", familyName: "Lee", displayName: "Ann Lee" };
       expect(users[0]).toMatchObject(expected);
-      expect(await h.gatehouse.getUser(system, users[0]?.id as string)).toMatchObject(expected);
+      expect(await h.gatehouse.getUser(system, { userId: users[0]?.id as string })).toMatchObject(expected);
       expect(h.mailer.lastTo(email, "activation")?.text).toContain("Hello Ann Lee,");
     });
 
@@ -30,20 +30,24 @@ export function describeNameFlows(store: () => Store): void {
       const h = setupFlows(store());
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
-      const named = await h.gatehouse.updateUser(admin.actor, ann.user.id, {
+      const named = await h.gatehouse.updateUser(admin.actor, {
+        userId: ann.user.id,
         givenName: "Ann",
         familyName: "Lee",
       });
       expect(named).toMatchObject({ givenName: "Ann", familyName: "Lee", displayName: "Ann Lee" });
       h.clock.advance(1_000);
-      const married = await h.gatehouse.updateUser(ann.actor, ann.user.id, { familyName: "Lee-Park" });
+      const married = await h.gatehouse.updateUser(ann.actor, {
+        userId: ann.user.id,
+        familyName: "Lee-Park",
+      });
       expect(married).toMatchObject({
         givenName: "Ann",
         familyName: "Lee-Park",
         displayName: "Ann Lee-Park",
       });
       h.clock.advance(1_000);
-      const cleared = await h.gatehouse.updateUser(admin.actor, ann.user.id, { givenName: "  " });
+      const cleared = await h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, givenName: "  " });
       expect(cleared).toMatchObject({ givenName: null, familyName: "Lee-Park", displayName: "Lee-Park" });
       const log = await h.gatehouse.listAuditLog(admin.actor, {
         organizationId: organization.id,
@@ -69,7 +73,8 @@ export function describeNameFlows(store: () => Store): void {
       const invitee = users[0];
       expect(invitee).toMatchObject({ givenName: null, familyName: null, displayName: null });
       // What an edit form posts for them: blank name fields beside the real change.
-      const edited = await h.gatehouse.updateUser(admin.actor, invitee?.id as string, {
+      const edited = await h.gatehouse.updateUser(admin.actor, {
+        userId: invitee?.id as string,
         givenName: "",
         familyName: "",
         phone: "+14155550123",
@@ -89,7 +94,7 @@ export function describeNameFlows(store: () => Store): void {
       const h = setupFlows(store());
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "x1", ["callback.viewer"]);
-      await h.gatehouse.updateUser(admin.actor, ann.user.id, { givenName: "Ann", familyName: "Lee" });
+      await h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, givenName: "Ann", familyName: "Lee" });
       const search = async (text: string) =>
         (
           await h.gatehouse.listUsers(admin.actor, { organizationId: organization.id, search: text })
@@ -105,15 +110,19 @@ export function describeNameFlows(store: () => Store): void {
       const { organization, admin } = await h.enterpriseOrg();
       const ann = await h.onboard(organization.id, admin.actor, "ann", ["callback.viewer"]);
       const error = await h.gatehouse
-        .updateUser(admin.actor, ann.user.id, { givenName: "Ann", familyName: "x".repeat(201) })
+        .updateUser(admin.actor, { userId: ann.user.id, givenName: "Ann", familyName: "x".repeat(201) })
         .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: "VALIDATION" });
       expect((error as { details: { issues: Array<{ path: unknown[] }> } }).details.issues[0]?.path).toEqual([
         "familyName",
       ]);
-      expect(await h.gatehouse.getUser(admin.actor, ann.user.id)).toMatchObject({ givenName: null });
+      expect(await h.gatehouse.getUser(admin.actor, { userId: ann.user.id })).toMatchObject({
+        givenName: null,
+      });
       expect(
-        await codeOf(h.gatehouse.updateUser(admin.actor, ann.user.id, { givenName: "x".repeat(200) })),
+        await codeOf(
+          h.gatehouse.updateUser(admin.actor, { userId: ann.user.id, givenName: "x".repeat(200) }),
+        ),
       ).toBe("OK");
     });
   });

@@ -11,11 +11,12 @@ const SECOND = 1000;
 /** An administrator of a fresh organization with MFA required, enrolled with an authenticator app. */
 async function enrolledAdmin(h: FlowHarness) {
   const { organization, admin } = await h.enterpriseOrg();
-  await h.gatehouse.updateOrganizationSettings(staff, organization.id, { mfa: "required" });
+  await h.gatehouse.updateOrganizationSettings(staff, { organizationId: organization.id, mfa: "required" });
   const login = await h.gatehouse.login({ email: admin.email, password: admin.password });
-  const enrollment = await h.gatehouse.beginTotpEnrollment(login.token);
+  const enrollment = await h.gatehouse.beginTotpEnrollment({ sessionToken: login.token });
   const secret = decodeBase32IgnorePadding(enrollment.secret);
-  const done = await h.gatehouse.completeTotpEnrollment(login.token, {
+  const done = await h.gatehouse.completeTotpEnrollment({
+    sessionToken: login.token,
     code: generateTotpCode(secret, h.clock.now()),
   });
   h.clock.advance(MINUTE);
@@ -42,14 +43,19 @@ export function describeSecondFactorFlows(store: () => Store): void {
       const s = store();
       const h = setupFlows(s);
       const { admin, done, signIn } = await enrolledAdmin(h);
-      const { code } = await h.gatehouse.revealRecoveryCode(done.token, { password: admin.password });
+      const { code } = await h.gatehouse.revealRecoveryCode({
+        sessionToken: done.token,
+        password: admin.password,
+      });
       const signedIn = async () =>
         (await s.sessions.listByUser(admin.user.id, h.clock.now())).filter((x) => x.stage === "authenticated")
           .length;
       const before = await signedIn();
       const pending = await Promise.all([signIn(), signIn()]);
       const outcomes = await Promise.all(
-        pending.map((p) => codeOf(h.gatehouse.verifySecondFactor(p.token, { method: "recovery", code }))),
+        pending.map((p) =>
+          codeOf(h.gatehouse.verifySecondFactor({ sessionToken: p.token, method: "recovery", code })),
+        ),
       );
       expect([...outcomes].sort()).toEqual(["INVALID_CODE", "OK"]);
       expect(await signedIn()).toBe(before + 1);
@@ -59,11 +65,15 @@ export function describeSecondFactorFlows(store: () => Store): void {
       const policy = lockoutAside({ mfa: { recovery: "backup-codes", backupCodeCount: 3 } });
       const h = setupFlows(store(), { policy, presets: { enterprise: policy } });
       const { organization, admin } = await h.enterpriseOrg();
-      await h.gatehouse.updateOrganizationSettings(staff, organization.id, { mfa: "required" });
+      await h.gatehouse.updateOrganizationSettings(staff, {
+        organizationId: organization.id,
+        mfa: "required",
+      });
       const login = await h.gatehouse.login({ email: admin.email, password: admin.password });
-      const enrollment = await h.gatehouse.beginTotpEnrollment(login.token);
+      const enrollment = await h.gatehouse.beginTotpEnrollment({ sessionToken: login.token });
       const secret = decodeBase32IgnorePadding(enrollment.secret);
-      const done = await h.gatehouse.completeTotpEnrollment(login.token, {
+      const done = await h.gatehouse.completeTotpEnrollment({
+        sessionToken: login.token,
         code: generateTotpCode(secret, h.clock.now()),
       });
       const [first, second] = done.backupCodes ?? [];
@@ -74,12 +84,16 @@ export function describeSecondFactorFlows(store: () => Store): void {
       );
       const outcomes = await Promise.all(
         pending.map((p) =>
-          codeOf(h.gatehouse.verifySecondFactor(p.token, { method: "recovery", code: first })),
+          codeOf(h.gatehouse.verifySecondFactor({ sessionToken: p.token, method: "recovery", code: first })),
         ),
       );
       expect(outcomes.filter((o) => o === "OK")).toHaveLength(1);
       const again = await h.gatehouse.login({ email: admin.email, password: admin.password });
-      const next = await h.gatehouse.verifySecondFactor(again.token, { method: "recovery", code: second });
+      const next = await h.gatehouse.verifySecondFactor({
+        sessionToken: again.token,
+        method: "recovery",
+        code: second,
+      });
       expect(next.stage).toBe("authenticated");
     });
 
@@ -95,7 +109,9 @@ export function describeSecondFactorFlows(store: () => Store): void {
         // Every third guess comes from a new sign-in: a new pending session does not reset the count.
         if (i % 3 === 2) pending = await signIn();
         answers.push(
-          await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: "000000" })),
+          await codeOf(
+            h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: "000000" }),
+          ),
         );
         h.clock.advance(SECOND);
       }
@@ -103,25 +119,33 @@ export function describeSecondFactorFlows(store: () => Store): void {
       expect(answers[cap - 1]).toBe("SECOND_FACTOR_LOCKED");
       const fresh = await signIn();
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(fresh.token, { method: "totp", code: totp() })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: fresh.token, method: "totp", code: totp() }),
+        ),
       ).toBe("SECOND_FACTOR_LOCKED");
       h.clock.advance(30 * 24 * 60 * MINUTE);
       const later = await signIn();
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(later.token, { method: "totp", code: totp() })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: later.token, method: "totp", code: totp() }),
+        ),
       ).toBe("SECOND_FACTOR_LOCKED");
 
       const colleague = await h.onboard(organization.id, admin.actor, "viewer", ["callback.viewer"]);
-      expect(await codeOf(h.gatehouse.resetSecondFactorLock(colleague.actor, admin.user.id))).toBe(
-        "FORBIDDEN",
-      );
+      expect(
+        await codeOf(h.gatehouse.resetSecondFactorLock(colleague.actor, { userId: admin.user.id })),
+      ).toBe("FORBIDDEN");
       const other = await setupFlows(s).enterpriseOrg();
-      expect(await codeOf(h.gatehouse.resetSecondFactorLock(other.admin.actor, admin.user.id))).toBe(
-        "NOT_FOUND",
-      );
-      await h.gatehouse.resetSecondFactorLock(staff, admin.user.id);
+      expect(
+        await codeOf(h.gatehouse.resetSecondFactorLock(other.admin.actor, { userId: admin.user.id })),
+      ).toBe("NOT_FOUND");
+      await h.gatehouse.resetSecondFactorLock(staff, { userId: admin.user.id });
       const after = await signIn();
-      const signedIn = await h.gatehouse.verifySecondFactor(after.token, { method: "totp", code: totp() });
+      const signedIn = await h.gatehouse.verifySecondFactor({
+        sessionToken: after.token,
+        method: "totp",
+        code: totp(),
+      });
       expect(signedIn.stage).toBe("authenticated");
 
       const log = await h.gatehouse.listAuditLog(staff, {
@@ -143,10 +167,16 @@ export function describeSecondFactorFlows(store: () => Store): void {
         const pending = await signIn();
         for (let i = 0; i < cap - 1; i++) {
           expect(
-            await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: "000000" })),
+            await codeOf(
+              h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: "000000" }),
+            ),
           ).toBe("INVALID_CODE");
         }
-        const done = await h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: totp() });
+        const done = await h.gatehouse.verifySecondFactor({
+          sessionToken: pending.token,
+          method: "totp",
+          code: totp(),
+        });
         expect(done.stage).toBe("authenticated");
         h.clock.advance(MINUTE);
       }
@@ -161,13 +191,19 @@ export function describeSecondFactorFlows(store: () => Store): void {
       const first = await signIn();
       await Promise.all(
         Array.from({ length: 3 }, () =>
-          codeOf(h.gatehouse.verifySecondFactor(first.token, { method: "totp", code: "000000" })),
+          codeOf(
+            h.gatehouse.verifySecondFactor({ sessionToken: first.token, method: "totp", code: "000000" }),
+          ),
         ),
       );
       expect(warnings()).toHaveLength(1);
       const second = await signIn();
-      await codeOf(h.gatehouse.verifySecondFactor(second.token, { method: "totp", code: "000000" }));
-      await codeOf(h.gatehouse.verifySecondFactor(second.token, { method: "totp", code: "000000" }));
+      await codeOf(
+        h.gatehouse.verifySecondFactor({ sessionToken: second.token, method: "totp", code: "000000" }),
+      );
+      await codeOf(
+        h.gatehouse.verifySecondFactor({ sessionToken: second.token, method: "totp", code: "000000" }),
+      );
       expect(warnings()).toHaveLength(2);
       expect(warnings()[0]?.text).toContain("authenticator code");
     });
@@ -179,11 +215,15 @@ export function describeSecondFactorFlows(store: () => Store): void {
       const cap = policy.mfa.maxFactorFailures;
       const pending = await signIn();
       for (let i = 0; i < cap - 2; i++) {
-        await codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: "000000" }));
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: "000000" }),
+        );
       }
       const outcomes = await Promise.all(
         Array.from({ length: 30 }, () =>
-          codeOf(h.gatehouse.verifySecondFactor(pending.token, { method: "totp", code: "000000" })),
+          codeOf(
+            h.gatehouse.verifySecondFactor({ sessionToken: pending.token, method: "totp", code: "000000" }),
+          ),
         ),
       );
       expect(outcomes.filter((o) => o === "INVALID_CODE")).toHaveLength(1);
@@ -199,7 +239,9 @@ export function describeSecondFactorFlows(store: () => Store): void {
       expect(log.items.filter((e) => e.action === "login.failed")).toHaveLength(cap);
       const fresh = await signIn();
       expect(
-        await codeOf(h.gatehouse.verifySecondFactor(fresh.token, { method: "totp", code: totp() })),
+        await codeOf(
+          h.gatehouse.verifySecondFactor({ sessionToken: fresh.token, method: "totp", code: totp() }),
+        ),
       ).toBe("SECOND_FACTOR_LOCKED");
     });
   });

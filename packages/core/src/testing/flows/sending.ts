@@ -92,14 +92,14 @@ export function describeSendingFlows(store: () => Store): void {
       const calls: Array<[string, () => Promise<unknown>]> = [
         ["login e-mail", () => g.login({ email: `ad\u0000min@${h.domain}`, password: "whatever it is" })],
         ["forgot-password e-mail", () => g.requestPasswordReset({ email: `ad\u0000min@${h.domain}` })],
-        ["own name", () => g.updateUser(admin.actor, admin.user.id, { givenName: "Ann\u0000" })],
+        ["own name", () => g.updateUser(admin.actor, { userId: admin.user.id, givenName: "Ann\u0000" })],
         ["search", () => g.listUsers(admin.actor, { organizationId: organization.id, search: "a\u0000" })],
         [
           "role name",
           () =>
             g.createRole(admin.actor, { organizationId: organization.id, name: "R\u0007", permissions: [] }),
         ],
-        ["user id", () => g.getUser(admin.actor, "usr_\u0000")],
+        ["user id", () => g.getUser(admin.actor, { userId: "usr_\u0000" })],
         ["organization name", () => g.createOrganization(system, { name: "Acme\u001b[2J" })],
       ];
       for (const [field, call] of calls) expect([field, await codeOf(call())]).toEqual([field, "VALIDATION"]);

@@ -52,7 +52,7 @@ export function setupFlows<M extends MemoryMailer = MemoryMailer>(
     if (!user) throw new Error("nobody was invited");
     const password = `lantern orbit ${local.length} quiet meadow`;
     const first = await gatehouse.login({ email, password: temporaryPassword(email) });
-    const session = await gatehouse.changePassword(first.token, { newPassword: password });
+    const session = await gatehouse.changePassword({ sessionToken: first.token, newPassword: password });
     clock.advance(5_000);
     return { user, email, password, session, actor: { kind: "member", userId: user.id } as Actor };
   };

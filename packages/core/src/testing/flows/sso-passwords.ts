@@ -31,7 +31,7 @@ export function describeSsoPasswordFlows(store: () => Store): void {
       expect(await codeOf(h.gatehouse.login({ email, password: h.temporaryPassword(email) }))).toBe(
         "INVALID_CREDENTIALS",
       );
-      expect(await codeOf(h.gatehouse.issuePasswordReset(staff, user.id))).toBe("NOT_SUPPORTED");
+      expect(await codeOf(h.gatehouse.issuePasswordReset(staff, { userId: user.id }))).toBe("NOT_SUPPORTED");
       await h.gatehouse.requestPasswordReset({ email });
       await h.gatehouse.flush();
       expect(h.mailer.messages.filter((mail) => mail.message.kind === "password-reset")).toEqual([]);
@@ -47,14 +47,15 @@ export function describeSsoPasswordFlows(store: () => Store): void {
       const first = await h.gatehouse.login({ email, password: h.temporaryPassword(email) });
       expect(first.stage).toBe("password-change");
       // The organization's MFA is off, yet the password alone does not sign an emergency administrator in.
-      const changed = await h.gatehouse.changePassword(first.token, {
+      const changed = await h.gatehouse.changePassword({
+        sessionToken: first.token,
         newPassword: "quiet lantern orbit 42",
       });
       expect(changed.stage).toBe("mfa-enrollment");
       h.clock.advance(5_000);
       const again = await h.gatehouse.login({ email, password: "quiet lantern orbit 42" });
       expect(again.stage).toBe("mfa-enrollment");
-      expect(await h.gatehouse.issuePasswordReset(staff, user.id)).toEqual({ delivered: true });
+      expect(await h.gatehouse.issuePasswordReset(staff, { userId: user.id })).toEqual({ delivered: true });
       const audit = await h.auditOf(organization.id);
       expect(audit.some((entry) => entry.action === "sso.emergency-administrators-changed")).toBe(true);
     });

@@ -17,7 +17,7 @@ export function describeSsoFlows(store: () => Store): void {
       expect(first.stage).toBe("authenticated");
       if (first.stage !== "authenticated") return;
       expect(first.user).toMatchObject({ email: ann.email, roles: ["callback.viewer"], status: "active" });
-      expect((await h.gatehouse.validateSession(first.token))?.user.id).toBe(first.user.id);
+      expect((await h.gatehouse.validateSession({ sessionToken: first.token }))?.user.id).toBe(first.user.id);
       const again = await h.signInAs(organization.id, ann);
       expect(again.stage === "authenticated" && again.user.id).toBe(first.user.id);
       const actions = (await h.auditOf(organization.id)).map((entry) => entry.action);
@@ -58,7 +58,7 @@ export function describeSsoFlows(store: () => Store): void {
       const { organization } = await h.ssoOrg({ mfa: "required", secondFactor: "gatehouse" });
       const result = await h.signInAs(organization.id, h.person("erin", { amr: ["mfa", "pwd", "otp"] }));
       expect(result.stage).toBe("mfa-enrollment");
-      expect(await h.gatehouse.validateSession(result.token)).toMatchObject({
+      expect(await h.gatehouse.validateSession({ sessionToken: result.token })).toMatchObject({
         session: { stage: "mfa-enrollment", secondFactorVerified: false },
       });
     });
@@ -238,7 +238,7 @@ export function describeSsoFlows(store: () => Store): void {
       });
       const pat = h.person("pat");
       await h.signInAs(organization.id, pat);
-      await h.gatehouse.removeUser(staff, users[0]?.id as string);
+      await h.gatehouse.removeUser(staff, { userId: users[0]?.id as string });
       await refused(h, organization.id, () => h.signInAs(organization.id, pat), "SSO_FAILED", "user-removed");
     });
 
@@ -248,7 +248,7 @@ export function describeSsoFlows(store: () => Store): void {
       const quinn = h.person("quinn");
       const first = await h.signInAs(organization.id, quinn);
       const firstId = first.stage === "authenticated" ? first.user.id : "";
-      await h.gatehouse.removeUser(staff, firstId);
+      await h.gatehouse.removeUser(staff, { userId: firstId });
       const back = await h.signInAs(organization.id, quinn);
       expect(back.stage === "authenticated" && back.user.id).not.toBe(firstId);
       const recreated = (await h.auditOf(organization.id)).find(
