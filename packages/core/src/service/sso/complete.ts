@@ -1,5 +1,6 @@
 import { hashToken, timingSafeEqualString } from "../../crypto/tokens.js";
 import { GatehouseError } from "../../errors.js";
+import { effectiveMfaRequirement } from "../../policy/organization-settings.js";
 import type { SsoRefusal } from "../../policy/sso.js";
 import { ssoLoginStage } from "../../policy/sso.js";
 import {
@@ -90,7 +91,7 @@ export async function completeSso(ctx: ServiceContext, input: CompleteSsoInput):
   const { user } = resolved;
   const policy = ctx.policyOf(organization);
   const { stage, secondFactorVerified } = ssoLoginStage({
-    requirement: organization.settings.mfa,
+    requirement: effectiveMfaRequirement(organization.settings, policy),
     secondFactor: connection.secondFactor,
     amr: identity.amr,
     enrolledFactors: enrolledFactors(user),

@@ -15,6 +15,7 @@ export function setupSsoFlows(store: Store) {
   /** An SSO organization with a connection for the harness's domain. */
   const ssoOrg = async (
     options: {
+      preset?: "enterprise" | "team";
       provisioning?: OrganizationSettings["provisioning"];
       mfa?: OrganizationSettings["mfa"];
       jitProvisioning?: boolean;
@@ -25,7 +26,7 @@ export function setupSsoFlows(store: Store) {
   ) => {
     const organization = await h.gatehouse.createOrganization(staff, {
       name: "Acme SSO",
-      preset: "enterprise",
+      preset: options.preset ?? "enterprise",
       authMode: "sso",
       provisioning: options.provisioning ?? "external",
       mfa: options.mfa ?? "off",

@@ -63,6 +63,18 @@ export function describeSsoFlows(store: () => Store): void {
       });
     });
 
+    it("a team stored without 2FA (before the plan's rule) still sends an SSO sign-in to enrolment: the plan decides", async () => {
+      const s = store();
+      const h = setupSsoFlows(s);
+      const { organization } = await h.ssoOrg({ preset: "team", mfa: "required" });
+      await s.organizations.update(organization.id, {
+        settings: { ...organization.settings, mfa: "off" },
+        updatedAt: h.clock.now(),
+      });
+      const result = await h.signInAs(organization.id, h.person("fay"));
+      expect(result.stage).toBe("mfa-enrollment");
+    });
+
     it("home-realm discovery: an address finds its organization by domain; an unknown domain is refused", async () => {
       const h = setupSsoFlows(store());
       const { organization } = await h.ssoOrg();
