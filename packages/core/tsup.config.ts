@@ -8,6 +8,7 @@ export default defineConfig({
     policy: "src/policy/index.ts",
     testing: "src/testing/index.ts",
     "testing-fixtures": "src/testing/fixtures-entry.ts",
+    "adapter-kit": "src/adapter-kit/index.ts",
   },
   external: ["vitest"],
   format: ["esm", "cjs"],

@@ -3,11 +3,13 @@ import assert from "node:assert/strict";
 import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
 import { createRedisStore } from "@gatehousejs/adapter-redis";
 import { createGatehouse, type Gatehouse, GatehouseError, isGatehouseError } from "@gatehousejs/core";
+import { guardRepository, invalidCursor } from "@gatehousejs/core/adapter-kit";
 import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from "@gatehousejs/core/matrix";
 import { type AttemptState, emptyAttemptState, presets } from "@gatehousejs/core/policy";
 import { createTestClock, makeOrganization } from "@gatehousejs/core/testing/fixtures";
 import { gatehouseErrorHandler, gatehouseMiddleware } from "@gatehousejs/express-middleware";
 import { createOidcIdentityProvider } from "@gatehousejs/oidc";
+import { createSqlStore } from "@gatehousejs/sql-base";
 
 // The vitest-bound suites only as types: importing them at run time needs vitest, which is not installed here.
 type Conformance = typeof import("@gatehousejs/core/testing").describeStoreConformance;
@@ -16,6 +18,7 @@ const conformanceArity: Parameters<Conformance>["length"] = 1;
 const grants = compileGrants(defaultMatrix, ["callback.viewer"]);
 assert.equal(can(grants, "callback.exports", "export"), true);
 assert.equal(MatrixError, GatehouseError, "one error class across entry points");
+assert.ok(invalidCursor() instanceof GatehouseError, "the adapter kit shares the error class");
 assert.throws(
   () => compileGrants(defaultMatrix, ["nobody" as "callback.viewer"]),
   (error) => isGatehouseError(error, "VALIDATION"),
@@ -33,6 +36,8 @@ const factories: Array<(...args: never[]) => unknown> = [
   createPostgresStore,
   migrateToLatest,
   createRedisStore,
+  createSqlStore,
+  guardRepository,
   gatehouseMiddleware,
   gatehouseErrorHandler,
   createOidcIdentityProvider,

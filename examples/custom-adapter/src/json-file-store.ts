@@ -7,13 +7,13 @@ import {
   type ExpiringRepositories,
   emptyAttemptState,
   encodeAttemptState,
-  GatehouseError,
   type SessionRecord,
   type SessionRepository,
   StorageUnavailableError,
   type TokenRecord,
   type TokenRepository,
 } from "@gatehousejs/core";
+import { conflictError } from "@gatehousejs/core/adapter-kit";
 
 // A storage adapter for Gatehouse's expiring repositories (sessions, attempts, tokens) kept in one JSON file.
 // It is the smallest honest adapter: one process owns the file, every operation runs under one in-process lock,
@@ -87,7 +87,7 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
   const sessions: SessionRepository = {
     create: (session) =>
       locked("sessions.create", (doc) => {
-        if (doc.sessions[session.tokenHash]) throw new GatehouseError("CONFLICT", "This session exists.");
+        if (doc.sessions[session.tokenHash]) throw taken("tokenHash", "This session exists.");
         doc.sessions[session.tokenHash] = session;
         return write(undefined);
       }),
@@ -144,7 +144,7 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
   const tokens: TokenRepository = {
     create: (token) =>
       locked("tokens.create", (doc) => {
-        if (doc.tokens[token.hash]) throw new GatehouseError("CONFLICT", "This token exists.");
+        if (doc.tokens[token.hash]) throw taken("hash", "This token exists.");
         doc.tokens[token.hash] = token;
         return write(undefined);
       }),
@@ -182,4 +182,9 @@ function parseState(text: unknown): unknown {
 
 function live<T extends { expiresAt: Date }>(record: T | undefined, now: Date): T | null {
   return record && now < record.expiresAt ? record : null;
+}
+
+/** The CONFLICT of a taken key, naming its field as the store contract asks (the adapter kit builds it). */
+function taken(field: string, message: string) {
+  return conflictError(message, [{ path: [field], reason: "already-exists", message }]);
 }

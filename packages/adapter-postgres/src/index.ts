@@ -5,16 +5,6 @@
  * @module @gatehousejs/adapter-postgres
  */
 
-export {
-  type GatehouseMigration,
-  gatehouseMigrations,
-  type MigrateOptions,
-  type MigrationReport,
-  migrateToLatest,
-} from "./migrations/index.js";
-export { createPGliteDialect, type PGliteLike } from "./pglite-dialect.js";
-export { createPostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
-export { type PurgeOptions, type PurgeReport, purgeExpired } from "./purge-expired.js";
 export type {
   AuditLogTable,
   GatehouseTables,
@@ -26,4 +16,14 @@ export type {
   TokensTable,
   UserRolesTable,
   UsersTable,
-} from "./schema.js";
+} from "@gatehousejs/sql-base";
+export {
+  type GatehouseMigration,
+  gatehouseMigrations,
+  type MigrateOptions,
+  type MigrationReport,
+  migrateToLatest,
+} from "./migrations/index.js";
+export { createPGliteDialect, type PGliteLike } from "./pglite-dialect.js";
+export { createPostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
+export { type PurgeOptions, type PurgeReport, purgeExpired } from "./purge-expired.js";

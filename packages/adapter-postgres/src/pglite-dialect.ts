@@ -1,4 +1,5 @@
 import { GatehouseError } from "@gatehousejs/core";
+import { type TransactionScope, transactionScope } from "@gatehousejs/core/adapter-kit";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -10,7 +11,6 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
-import { type TransactionScope, transactionScope } from "./transaction-scope.js";
 
 /**
  * The slice of a PGlite instance (`@electric-sql/pglite`) the dialect uses; a `PGlite` satisfies it, and

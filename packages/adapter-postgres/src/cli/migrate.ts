@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { isGatehouseError } from "@gatehousejs/core";
+import { checkSchemaName } from "@gatehousejs/sql-base";
 import { Kysely, PostgresDialect } from "kysely";
 import { migrateToLatest, pendingMigrations } from "../migrations/index.js";
-import { checkSchemaName } from "../schema-name.js";
 import { formatMigrationSql, migrationScripts } from "./migration-sql.js";
 
 export const usage = `Usage: gatehouse-migrate [--schema <name>] [--dry-run | --sql]

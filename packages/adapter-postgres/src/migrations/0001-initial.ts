@@ -1,5 +1,5 @@
+import type { GatehouseMigration } from "@gatehousejs/sql-base";
 import { type Kysely, sql } from "kysely";
-import type { GatehouseMigration } from "./migrator.js";
 
 // Columns that are sorted or compared as keyset cursors use the "C" collation: it orders by code point,
 // as JavaScript compares strings, on every server whatever its locale, and lets a plain b-tree index serve

@@ -1,5 +1,5 @@
+import type { GatehouseMigration } from "@gatehousejs/sql-base";
 import { type Kysely, sql } from "kysely";
-import type { GatehouseMigration } from "./migrator.js";
 
 const collatedText = sql`text collate "C"`;
 

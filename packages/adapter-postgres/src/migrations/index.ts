@@ -1,14 +1,18 @@
 import { GatehouseError } from "@gatehousejs/core";
+import {
+  checkSchemaName,
+  type GatehouseMigration,
+  loadMigrator,
+  type MigratorLike,
+} from "@gatehousejs/sql-base";
 import { type Kysely, sql } from "kysely";
 import type { MigrationProvider, MigrationResultSet } from "kysely/migration";
-import { checkSchemaName } from "../schema-name.js";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";
 import { ssoMigration } from "./0003-sso.js";
-import { type GatehouseMigration, loadMigrator, type MigratorLike } from "./migrator.js";
 
-export type { GatehouseMigration } from "./migrator.js";
+export type { GatehouseMigration } from "@gatehousejs/sql-base";
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateOptions {

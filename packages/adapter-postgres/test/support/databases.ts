@@ -34,8 +34,18 @@ export async function serverIsUp(): Promise<boolean> {
 }
 
 /** A kysely instance on a fresh pool to the server; `applicationName` lets a test find its backends. */
-export function connectServer(max = 10, applicationName = "gatehouse-test"): Kysely<unknown> {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max, application_name: applicationName });
+export function connectServer(
+  max = 10,
+  applicationName = "gatehouse-test",
+  timeZone?: string,
+): Kysely<unknown> {
+  const pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max,
+    application_name: applicationName,
+    // The session's TimeZone: `timestamptz` keeps instants, so no zone may change what reads back.
+    ...(timeZone === undefined ? {} : { options: `-c TimeZone=${timeZone}` }),
+  });
   // A client whose backend ends emits "error" (on the pool when idle, on the client when checked out);
   // unheard, it would crash the process. The failing query reports it to the store anyway.
   pool.on("error", () => undefined);

@@ -15,11 +15,25 @@ import type {
 
 // The ports. Every method MAY throw `StorageUnavailableError` when its backend fails, and MUST NOT throw a
 // driver's own error. A conflict on a unique key MUST be a `GatehouseError("CONFLICT")` whose details name
-// the field (`details.issues[].path`).
+// the field (`details.issues[].path`), as each method below says.
+//
+// Keys are compared exactly. Two e-mail addresses are one address when they are equal once ASCII letters are
+// lower-cased: addresses arrive normalised (trimmed, NFC, lower-cased), so a store MAY fold more case than
+// that, and MUST NOT fold anything else. An accent (`jose@` and `josé@`), a decomposed form, a trailing
+// space or a compatibility form makes another address; an accent- or pad-insensitive collation breaks this
+// (MySQL and MariaDB compare `'a' = 'a '` as true even under `utf8mb4_bin`). Role names are one name when
+// equal after JavaScript's `toLowerCase`, and otherwise compared exactly.
+//
+// Listings ordered by a string order it by Unicode code point (a binary collation, `"C"` in PostgreSQL:
+// `a_b` before `aab`, `z` before `é`), and their cursors compare the same way, so no row is skipped or
+// repeated between pages.
+//
+// Instants are stored as instants: every `Date` reads back as the same millisecond, whatever time zone the
+// connection, the pool or the server is set to, and before 1970 or after 2038 as well.
 
 /** Organizations (tenants) and their settings. */
 export interface OrganizationRepository {
-  /** Stores a new organization. MUST throw CONFLICT when the id exists. */
+  /** Stores a new organization. MUST throw CONFLICT (`path: ["id"]`) when the id exists. */
   create(organization: OrganizationRecord): Promise<void>;
   findById(id: string): Promise<OrganizationRecord | null>;
   /** Applies the patch and returns the updated record, or `null` when there is no such organization. */
@@ -29,7 +43,11 @@ export interface OrganizationRepository {
   ): Promise<OrganizationRecord | null>;
   /**
    * Inside a transaction, MUST block every other transaction that locks the same organization until this one
-   * ends (e.g. `SELECT … FOR UPDATE`): the "last administrator" check relies on it. Outside one MAY do nothing.
+   * ends (e.g. `SELECT … FOR UPDATE`): the "last administrator" check relies on it. It MUST block whether or
+   * not the organization's row exists yet (no row to lock is no excuse: take a named or advisory lock). Every
+   * read the transaction makes after `lock` returns MUST see what the transactions it waited for committed,
+   * even when it read something before locking: a snapshot taken at the first read (MySQL's default
+   * REPEATABLE READ) breaks this, so run such transactions READ COMMITTED. Outside one MAY do nothing.
    */
   lock(id: string): Promise<void>;
 }
@@ -53,7 +71,7 @@ export interface UserRepository {
   /**
    * Stores new users, all or none. MUST throw CONFLICT naming each e-mail that is already registered, one issue
    * per address (`path: [email]`, `reason: "already-registered"`), and MUST throw CONFLICT when the batch
-   * itself repeats an address.
+   * itself repeats an address (`path: [email]`, `reason: "duplicate"`) or an id exists (`path: ["id"]`).
    */
   createMany(users: readonly UserRecord[]): Promise<void>;
   findById(id: string): Promise<UserRecord | null>;
@@ -99,7 +117,10 @@ export interface UserRepository {
 
 /** Custom roles of each organization; the default roles live in the matrix. */
 export interface RoleRepository {
-  /** MUST throw CONFLICT (path `["name"]`) when the organization has a role of the same name, case-insensitive. */
+  /**
+   * MUST throw CONFLICT (path `["name"]`) when the organization has a role of the same name, case-insensitive,
+   * and CONFLICT (path `["id"]`) when the id exists.
+   */
   create(role: RoleRecord): Promise<void>;
   /** The role with this id in this organization; another organization's role is `null`. */
   findById(organizationId: string, id: string): Promise<RoleRecord | null>;
@@ -114,7 +135,10 @@ export interface RoleRepository {
 
 /** Sessions, keyed by the SHA-256 of their token. */
 export interface SessionRepository {
-  /** Stores a new session; it MUST stop being found once `expiresAt` passes. */
+  /**
+   * Stores a new session; it MUST stop being found once `expiresAt` passes. MUST throw CONFLICT
+   * (`path: ["tokenHash"]`) when the hash exists.
+   */
   create(session: SessionRecord): Promise<void>;
   /** The session with this hash; MUST return `null` once `now` reaches its `expiresAt`. */
   find(tokenHash: string, now: Date): Promise<SessionRecord | null>;
@@ -144,7 +168,10 @@ export interface AttemptRepository {
   /**
    * Stores `next` only if the stored version still equals `expectedVersion` (0: nothing stored), and returns
    * whether it did. MUST be atomic across every process sharing the store: of concurrent callers with the same
-   * expected version, exactly one succeeds. The state MAY be dropped after `expiresAt`.
+   * expected version, exactly one succeeds. The state MAY be dropped after `expiresAt`. Versions MUST NOT
+   * repeat for a key, even after `delete` (no ABA): a caller still holding a version read before a delete
+   * MUST fail, so take versions from a counter that never goes back (a sequence, a clock), not `version + 1`
+   * of a row that may have been deleted.
    */
   compareAndSet(key: string, expectedVersion: number, next: AttemptState, expiresAt: Date): Promise<boolean>;
   /** Forgets the state (an allowed administrator unlock, a removed user). */
@@ -153,6 +180,7 @@ export interface AttemptRepository {
 
 /** One-time tokens and codes, keyed by the SHA-256 of the secret. */
 export interface TokenRepository {
+  /** Stores a new token. MUST throw CONFLICT (`path: ["hash"]`) when the hash exists. */
   create(token: TokenRecord): Promise<void>;
   /**
    * Deletes and returns the unexpired token of this kind with this hash.
@@ -176,7 +204,7 @@ export interface AuditQuery {
 
 /** The append-only audit log. */
 export interface AuditRepository {
-  /** Appends entries; there is no update and no delete. */
+  /** Appends entries, all or none; there is no update and no delete. MUST throw CONFLICT (`path: ["id"]`) when an id exists. */
   append(entries: readonly AuditRecord[]): Promise<void>;
   /** Newest first (by `at`, then `id`), keyset-paginated. */
   list(query: AuditQuery): Promise<Page<AuditRecord>>;

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store } from "../store/store.js";
 import { createSuiteContext, type RepositoryName } from "./context.js";
+import { describeAttemptVersions } from "./suites/attempt-versions.js";
 import { describeAttempts } from "./suites/attempts.js";
 import { describeAudit } from "./suites/audit.js";
+import { describeConflictFields } from "./suites/conflict-fields.js";
+import { describeInstants } from "./suites/instants.js";
+import { describeKeyEquality } from "./suites/key-equality.js";
+import { describeLockIsolation } from "./suites/lock-isolation.js";
 import { describeOrganizations } from "./suites/organizations.js";
 import { describeRoles } from "./suites/roles.js";
 import { describeSessions } from "./suites/sessions.js";
@@ -46,6 +51,13 @@ export interface StoreConformanceOptions {
    * key it has stored a state under. Without it, the damaged-record cases are not declared.
    */
   corruptAttempt?: (key: string, raw: unknown) => Promise<void>;
+  /**
+   * Creates a second store over the same data through a connection set to another time zone than
+   * `create`'s (a `pg` pool with `options: "-c TimeZone=Pacific/Chatham"`, a mysql2 pool with another
+   * `timezone`), so the suite can check that an instant written through one reads back the same through the
+   * other. Every SQL adapter should pass it: a column of wall-clock time passes every other case.
+   */
+  createInOtherTimeZone?: () => Partial<Store> | Promise<Partial<Store>>;
   /** Called after all tests, e.g. to close pools. */
   teardown?: () => Promise<void>;
 }
@@ -66,6 +78,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
   const provides = (name: RepositoryName): boolean => provided.has(name);
   const withTransaction = DURABLE_REPOSITORIES.every(provides);
   let store: Store | null = null;
+  let other: Store | null = null;
 
   describe(`store conformance: ${options.name}`, () => {
     beforeAll(async () => {
@@ -80,6 +93,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       }
       // Only the provided repositories are ever reached: the cases of the others are not declared.
       store = created as Store;
+      if (options.createInOtherTimeZone) other = (await options.createInOtherTimeZone()) as Store;
     });
     afterAll(async () => {
       await options.teardown?.();
@@ -99,5 +113,20 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("attempts")) describeAttempts(ctx, options.corruptAttempt);
     if (provides("tokens")) describeTokens(ctx);
     if (provides("ssoConnections") && provides("identityLinks")) describeSso(ctx);
+    if ((["users", "roles", "ssoConnections", "identityLinks"] as const).some(provides))
+      describeKeyEquality(ctx);
+    if (withTransaction) describeLockIsolation(ctx);
+    if (provides("attempts")) describeAttemptVersions(ctx);
+    describeConflictFields(ctx);
+    describeInstants(
+      ctx,
+      options.createInOtherTimeZone === undefined
+        ? undefined
+        : () => {
+            if (other === null)
+              throw new Error("The second store was not created (see the beforeAll error).");
+            return other;
+          },
+    );
   });
 }

@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from "../../adapter-kit/cursor.js";
 import { GatehouseError, type Issue, ValidationError } from "../../errors.js";
 
 /** The unique index of a table: the key a row takes (e.g. its lower-cased e-mail) and the error when it is taken. */
@@ -121,34 +122,33 @@ export function definedFields<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** An opaque cursor for keyset pagination: the sort key of the last row of a page. */
-export function encodeCursor(key: readonly string[]): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
-}
-
-/** The sort key inside a cursor of `length` parts; a cursor not made by `encodeCursor` is a VALIDATION error. */
-export function decodeCursor(cursor: string, length: number): string[] {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(key) && key.length === length && key.every((part) => typeof part === "string")) {
-      return key as string[];
-    }
-  } catch {
-    // Falls through to the error below: a malformed cursor is the caller's input, not a storage failure.
-  }
-  throw new ValidationError("The cursor is not one this listing returned.", [
-    { path: ["cursor"], reason: "invalid-cursor", message: "The cursor is not one this listing returned." },
-  ]);
-}
-
-/** Compares two sort keys part by part in code-unit order. */
+/** Compares two sort keys part by part in code-point order (see {@link compareCodePoints}). */
 export function compareKeys(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? "";
-    const y = b[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
+    const order = compareCodePoints(a[i] ?? "", b[i] ?? "");
+    if (order !== 0) return order;
   }
   return 0;
+}
+
+/**
+ * Compares two strings by Unicode code point, as the store contract orders keys (and as a binary SQL
+ * collation does). JavaScript's `<` compares UTF-16 code units, which would put U+10000 and above (stored as
+ * surrogates, 0xD800–0xDFFF) before U+E000–U+FFFF: the units are remapped so surrogates sort last.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
 }
 
 /** How to page through one listing: its sort key (of a fixed number of parts) and direction. */

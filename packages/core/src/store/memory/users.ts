@@ -2,7 +2,16 @@ import type { Issue } from "../../errors.js";
 import { displayNameOf } from "../../policy/person-name.js";
 import type { Page, UserPatch, UserRecord } from "../records.js";
 import type { UserListQuery, UserRepository } from "../store.js";
-import { conflict, copy, definedFields, type PageOrder, pageOf, Table, type UniqueIndex } from "./table.js";
+import {
+  compareKeys,
+  conflict,
+  copy,
+  definedFields,
+  type PageOrder,
+  pageOf,
+  Table,
+  type UniqueIndex,
+} from "./table.js";
 
 /** Addresses arrive normalised, but the index lower-cases again so uniqueness never rests on the caller. */
 const emailKey = (email: string): string => email.toLowerCase();
@@ -146,7 +155,7 @@ export function createMemoryUsers(table: Table<UserRecord>, guard: () => void): 
             (displayNameOf(user) ?? "").toLowerCase().startsWith(search) ||
             (user.familyName ?? "").toLowerCase().startsWith(search)),
       );
-      matches.sort((a, b) => compareStrings(a.email, b.email) || compareStrings(a.id, b.id));
+      matches.sort((a, b) => compareKeys(byEmail.keyOf(a), byEmail.keyOf(b)));
       const page = pageOf(matches, byEmail, query);
       return { items: page.items.map(copy), nextCursor: page.nextCursor };
     },
@@ -177,8 +186,4 @@ export function createMemoryUsers(table: Table<UserRecord>, guard: () => void): 
       }
     },
   };
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,9 +5,11 @@ import type { IdentityLinkRecord, SsoConnectionRecord } from "../../store/record
 import { expectConflict, RACERS, type SuiteContext, sorted } from "../context.js";
 
 const at = new Date("2026-03-01T10:00:00.000Z");
-const domainOf = (label: string): string => `${label}-${randomBytes(4).toString("hex")}.test`;
+/** A domain no other case claims. */
+export const domainOf = (label: string): string => `${label}-${randomBytes(4).toString("hex")}.test`;
 
-function makeConnection(
+/** A connection of the organization with one fresh domain; `fields` override. */
+export function makeConnection(
   organizationId: string,
   fields: Partial<SsoConnectionRecord> = {},
 ): SsoConnectionRecord {
@@ -29,7 +31,8 @@ function makeConnection(
   };
 }
 
-function makeLink(userId: string, organizationId: string, fields: Partial<IdentityLinkRecord> = {}) {
+/** A link of a fresh subject at the example issuer to the user; `fields` override. */
+export function makeLink(userId: string, organizationId: string, fields: Partial<IdentityLinkRecord> = {}) {
   return {
     issuer: "https://idp.example.test",
     subject: `sub-${randomBytes(6).toString("hex")}`,

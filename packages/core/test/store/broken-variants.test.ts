@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { createMemoryStore } from "../../src/store/memory-store.js";
+import type { Store } from "../../src/store/store.js";
+import { createSuiteContext, type SuiteContext } from "../../src/testing/context.js";
+import { checkVersionsNeverReused } from "../../src/testing/suites/attempt-versions.js";
+import { checkConflictsNameTheField } from "../../src/testing/suites/conflict-fields.js";
+import { checkInstantsAcross } from "../../src/testing/suites/instants.js";
+import {
+  checkEmailKeysAreExact,
+  checkEmailUpdateKeysAreExact,
+  checkSsoKeysAreExact,
+  checkUsersListInCodePointOrder,
+} from "../../src/testing/suites/key-equality.js";
+import {
+  checkLockWithoutRowBlocks,
+  checkReadsAfterLockSeeCommittedWrites,
+} from "../../src/testing/suites/lock-isolation.js";
+import {
+  accentInsensitive,
+  localeOrder,
+  padSpace,
+  withEmailCollation,
+} from "./broken-variants/collated-emails.js";
+import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
+import { withVersionsPerRow } from "./broken-variants/reused-versions.js";
+import { withShiftedInstants } from "./broken-variants/shifted-instants.js";
+import { withUnnamedConflicts } from "./broken-variants/unnamed-conflicts.js";
+
+// Each conformance case added for issue 17 is proven here: the same check function the suite's `it` calls
+// passes on the memory store and FAILS on a wrapper of it broken in exactly the way the case is about.
+
+const contextOf = (store: Store): SuiteContext =>
+  createSuiteContext(
+    () => store,
+    () => true,
+  );
+
+async function expectCheckFails(check: Promise<void>): Promise<void> {
+  await expect(check, "the check passed on a broken store").rejects.toThrow();
+}
+
+describe("the conformance checks pass on the memory store", () => {
+  it("every new check", async () => {
+    const ctx = contextOf(createMemoryStore());
+    await checkEmailKeysAreExact(ctx);
+    await checkEmailUpdateKeysAreExact(ctx);
+    await checkUsersListInCodePointOrder(ctx);
+    await checkSsoKeysAreExact(ctx);
+    await checkReadsAfterLockSeeCommittedWrites(ctx);
+    await checkLockWithoutRowBlocks(ctx);
+    await checkVersionsNeverReused(ctx);
+    await checkConflictsNameTheField(ctx);
+    await checkInstantsAcross(ctx, ctx.store(), ctx.store());
+  });
+
+  it("the lock checks pass on side-by-side transactions whose lock blocks and whose reads are fresh", async () => {
+    const ctx = contextOf(
+      withLooseTransactions(createMemoryStore(), { lock: "always", snapshotReads: false }),
+    );
+    await checkReadsAfterLockSeeCommittedWrites(ctx);
+    await checkLockWithoutRowBlocks(ctx);
+  });
+});
+
+describe("the conformance checks fail on broken stores", () => {
+  it("an accent-insensitive e-mail collation: jose@ and josé@ collide", async () => {
+    const ctx = contextOf(withEmailCollation(createMemoryStore(), accentInsensitive));
+    await expectCheckFails(checkEmailKeysAreExact(ctx));
+    await expectCheckFails(checkEmailUpdateKeysAreExact(ctx));
+  });
+
+  it("a pad-space collation: an address with a trailing space is the one without", async () => {
+    const ctx = contextOf(withEmailCollation(createMemoryStore(), padSpace));
+    await expectCheckFails(checkEmailKeysAreExact(ctx));
+    await expectCheckFails(checkEmailUpdateKeysAreExact(ctx));
+  });
+
+  it("a locale order: a_b after aab, é beside e", async () => {
+    const ctx = contextOf(withEmailCollation(createMemoryStore(), localeOrder));
+    await expectCheckFails(checkUsersListInCodePointOrder(ctx));
+  });
+
+  it("a lock that does not block", async () => {
+    const ctx = contextOf(withLooseTransactions(createMemoryStore(), { lock: "none", snapshotReads: false }));
+    await expectCheckFails(checkReadsAfterLockSeeCommittedWrites(ctx));
+    await expectCheckFails(checkLockWithoutRowBlocks(ctx));
+  });
+
+  it("a lock that blocks, but reads from a snapshot taken at the first read (REPEATABLE READ)", async () => {
+    const ctx = contextOf(
+      withLooseTransactions(createMemoryStore(), { lock: "always", snapshotReads: true }),
+    );
+    await expectCheckFails(checkReadsAfterLockSeeCommittedWrites(ctx));
+  });
+
+  it("a lock that blocks only when the organization's row exists", async () => {
+    const ctx = contextOf(withLooseTransactions(createMemoryStore(), { lock: "row", snapshotReads: false }));
+    await expectCheckFails(checkLockWithoutRowBlocks(ctx));
+  });
+
+  it("attempt versions counted per row, reused after a delete", async () => {
+    const ctx = contextOf(withVersionsPerRow(createMemoryStore()));
+    await expectCheckFails(checkVersionsNeverReused(ctx));
+  });
+
+  it("instants shifted by an hour, as wall-clock time through a pool in another time zone", async () => {
+    const base = createMemoryStore();
+    const shifted = withShiftedInstants(base, 60 * 60_000);
+    const ctx = contextOf(shifted);
+    // Through itself it round-trips, which is why the suite needs a second store in another time zone.
+    await checkInstantsAcross(ctx, shifted, shifted);
+    await expectCheckFails(checkInstantsAcross(ctx, shifted, base));
+    await expectCheckFails(checkInstantsAcross(ctx, base, shifted));
+  });
+
+  it("CONFLICTs that name a constraint instead of the field", async () => {
+    const ctx = contextOf(withUnnamedConflicts(createMemoryStore()));
+    await expectCheckFails(checkConflictsNameTheField(ctx));
+  });
+});

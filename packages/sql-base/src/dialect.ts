@@ -1,0 +1,62 @@
+import type { ErrorClassifier } from "@gatehousejs/core/adapter-kit";
+import type { AliasedExpression, ExpressionBuilder, Kysely, RawBuilder } from "kysely";
+import type { GatehouseTables } from "./schema.js";
+
+/**
+ * What differs between SQL databases, and nothing else: the base's repositories are written once over these
+ * hooks. Each hook states the contract of `store.ts` it carries.
+ */
+export interface SqlDialect {
+  /** The database's name in messages, e.g. `"PostgreSQL"`. */
+  readonly name: string;
+  /** Reads the driver's errors: unique violations name their index (`"primary"` for a primary key). */
+  readonly classify: ErrorClassifier;
+  /** What to do when the tables are missing, e.g. `"run migrateToLatest(db) with the store's schema"`. */
+  readonly missingSchemaHint: string;
+  /**
+   * Whether `INSERT`/`UPDATE`/`DELETE … RETURNING` exists. Without it the base reads rows back, and consumes a
+   * token by reading it, then deleting it only if it is still there (the delete's row count picks the winner).
+   */
+  readonly returning: boolean;
+  /**
+   * Runs `body` in a transaction whose reads after `organizations.lock` see what the transactions it waited for
+   * committed: READ COMMITTED (MySQL's default REPEATABLE READ keeps the first read's snapshot).
+   */
+  readonly transaction: <T>(
+    db: Kysely<GatehouseTables>,
+    body: (trx: Kysely<GatehouseTables>) => Promise<T>,
+  ) => Promise<T>;
+  /**
+   * Inside a transaction, blocks every other transaction locking the same organization until it ends, whether
+   * or not the organization's row exists (`SELECT … FOR UPDATE`, then an advisory or named lock).
+   */
+  readonly lockOrganization: (trx: Kysely<GatehouseTables>, id: string) => Promise<void>;
+  /** The user's role ids, ordered by `user_roles.position`, as one JSON array (or JSON text) named `roles`. */
+  readonly selectRoles: (
+    eb: ExpressionBuilder<GatehouseTables, "users">,
+  ) => AliasedExpression<string[] | string | null, "roles">;
+  /**
+   * The e-mail key the unique index holds, of the column and of a value: ASCII letters lower-cased, nothing else
+   * folded (the column's collation must be binary and NO PAD).
+   */
+  readonly emailKey: {
+    readonly column: () => RawBuilder<string>;
+    readonly value: (email: string) => RawBuilder<string>;
+    /** The same key computed in JavaScript, to tell which address of a batch the database found or refused. */
+    readonly of: (email: string) => string;
+  };
+  /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
+  readonly jsonArray: {
+    readonly contains: (column: string, value: string) => RawBuilder<boolean>;
+    readonly remove: (column: string, value: string) => RawBuilder<string>;
+  };
+  /**
+   * The value of `login_attempts.version` for a write: from a source that never goes back (an identity, a
+   * sequence), so no version repeats for a key after a delete.
+   */
+  readonly nextAttemptVersion: (db: Kysely<GatehouseTables>) => Promise<RawBuilder<number> | number>;
+  /** The parameter of an instant column; the identity where the driver binds a `Date` as an instant. */
+  readonly toInstant: (at: Date) => unknown;
+  /** The `Date` of an instant column as the driver read it. */
+  readonly fromInstant: (value: unknown) => Date;
+}

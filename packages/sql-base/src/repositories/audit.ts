@@ -1,0 +1,103 @@
+import type { AuditQuery, AuditRecord, AuditRepository, Page } from "@gatehousejs/core";
+import {
+  conflictError,
+  decodeCursor,
+  encodeCursor,
+  inChunks,
+  invalidCursor,
+} from "@gatehousejs/core/adapter-kit";
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { isUniqueViolation, type SqlContext } from "../context.js";
+import { toAuditRecord, toAuditRow } from "../rows.js";
+import { inSavepoint } from "../savepoints.js";
+import type { GatehouseTables } from "../schema.js";
+
+type AuditBuilder = ExpressionBuilder<GatehouseTables, "audit_log">;
+
+/** The append-only audit log. */
+export function createAuditRepository(ctx: SqlContext): AuditRepository {
+  const { db, dialect } = ctx;
+  return {
+    async append(entries) {
+      if (entries.length === 0) return;
+      try {
+        await inSavepoint(db, async (trx) => {
+          for (const chunk of inChunks(entries, 1000)) {
+            await trx
+              .insertInto("audit_log")
+              .values(chunk.map((entry) => toAuditRow(entry, dialect)))
+              .execute();
+          }
+        });
+      } catch (error) {
+        if (!isUniqueViolation(dialect, error, "primary")) throw error;
+        const message = "An audit entry with this id exists.";
+        throw conflictError(message, [{ path: ["id"], reason: "already-exists", message }], error);
+      }
+    },
+
+    list: (query) => listAudit(ctx, query),
+  };
+}
+
+/**
+ * One page of the log, newest first by (at, id), after the cursor's position.
+ *
+ * The organization's log is one backward range scan of `audit_log_organization_idx`. A user's entries are
+ * those they did or that were done to them: rather than `actor_id = ? OR subject_user_id = ?`, which the
+ * planner can only answer by collecting every match and sorting, each side is a range scan of its own
+ * index that stops after one page, and UNION ALL merges the two short lists.
+ */
+async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promise<Page<AuditRecord>> {
+  const limit = Math.max(1, Math.floor(query.limit));
+  const before = query.cursor ? decodeCursor(query.cursor, 2) : null;
+  if (before !== null && Number.isNaN(Date.parse(before[0] ?? ""))) throw invalidCursor();
+  const inOrganization = (eb: AuditBuilder): Expression<SqlBool> => {
+    const organization = eb("organization_id", "=", query.organizationId);
+    if (before === null) return organization;
+    const [at, id] = before as [string, string];
+    return eb.and([
+      organization,
+      eb(eb.refTuple("at", "id"), "<", eb.tuple(dialect.toInstant(new Date(at)) as Date, id)),
+    ]);
+  };
+
+  let rowsQuery = db.selectFrom("audit_log").selectAll().where(inOrganization);
+  const userId = query.userId;
+  if (userId !== undefined) {
+    const asActor = db
+      .selectFrom("audit_log")
+      .select("id")
+      .where(inOrganization)
+      .where("actor_id", "=", userId)
+      .orderBy("at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit + 1);
+    // An entry in which the user acted on themselves is the first branch's already.
+    const asSubject = db
+      .selectFrom("audit_log")
+      .select("id")
+      .where(inOrganization)
+      .where("subject_user_id", "=", userId)
+      .where((eb) => eb.or([eb("actor_id", "is", null), eb("actor_id", "<>", userId)]))
+      .orderBy("at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit + 1);
+    rowsQuery = rowsQuery.where(
+      "id",
+      "in",
+      sql<string>`(select id from (${asActor} union all ${asSubject}) as matches)`,
+    );
+  }
+  const rows = await rowsQuery
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
+
+  const items = rows.slice(0, limit).map((row) => toAuditRecord(row, dialect.fromInstant));
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last !== undefined ? encodeCursor([last.at.toISOString(), last.id]) : null;
+  return { items, nextCursor };
+}
