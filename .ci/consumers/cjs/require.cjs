@@ -10,6 +10,8 @@ const sqlBase = require("@gatehousejs/sql-base");
 const postgres = require("@gatehousejs/adapter-postgres");
 const redis = require("@gatehousejs/adapter-redis");
 const middleware = require("@gatehousejs/express-middleware");
+// openid-client is ESM-only: Node 22.12+ requires it from CommonJS (require(esm)).
+const oidc = require("@gatehousejs/oidc");
 
 assert.equal(typeof core.createGatehouse, "function");
 assert.equal(matrix.GatehouseError, core.GatehouseError, "one error class across entry points");
@@ -20,6 +22,7 @@ assert.equal(typeof sqlBase.createSqlStore, "function");
 assert.equal(typeof postgres.createPostgresStore, "function");
 assert.equal(typeof redis.createRedisStore, "function");
 assert.equal(typeof middleware.gatehouseMiddleware, "function");
+assert.equal(typeof oidc.createOidcIdentityProvider, "function");
 // The suites call vitest's describe/it: without vitest installed, that entry says so.
 assert.throws(() => require("@gatehousejs/core/testing"), /vitest/);
 

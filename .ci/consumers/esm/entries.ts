@@ -8,6 +8,7 @@ import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from
 import { type AttemptState, emptyAttemptState, presets } from "@gatehousejs/core/policy";
 import { createTestClock, makeOrganization } from "@gatehousejs/core/testing/fixtures";
 import { gatehouseErrorHandler, gatehouseMiddleware } from "@gatehousejs/express-middleware";
+import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 import { createSqlStore } from "@gatehousejs/sql-base";
 
 // The vitest-bound suites only as types: importing them at run time needs vitest, which is not installed here.
@@ -39,6 +40,7 @@ const factories: Array<(...args: never[]) => unknown> = [
   guardRepository,
   gatehouseMiddleware,
   gatehouseErrorHandler,
+  createOidcIdentityProvider,
 ];
 assert.ok(factories.every((factory) => typeof factory === "function"));
 const typed: Gatehouse["login"] | undefined = undefined;

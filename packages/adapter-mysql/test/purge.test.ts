@@ -17,7 +17,7 @@ await describeWithServer("mysql: migrations and purge", () => {
   });
 
   it("migrateToLatest applies the migrations once, then has nothing to do", async () => {
-    expect(await migrateToLatest(db)).toEqual({ executed: ["0001_initial"] });
+    expect(await migrateToLatest(db)).toEqual({ executed: ["0001_initial", "0002_sso"] });
     expect(await migrateToLatest(db)).toEqual({ executed: [] });
   });
 

@@ -15,10 +15,13 @@ const GATEHOUSE_TABLES = [
   "audit_log",
   "gatehouse_migrations",
   "gatehouse_migrations_lock",
+  "identity_links",
   "login_attempts",
   "organizations",
   "roles",
   "sessions",
+  "sso_connections",
+  "sso_domains",
   "tokens",
   "user_roles",
   "users",
@@ -47,7 +50,7 @@ await describeWithServer("migrations (server)", () => {
   it("migrateToLatest creates the schema and every table in it, then does nothing the second time", async () => {
     const schema = newSchema();
     expect(await migrateToLatest(admin, { schema })).toEqual({
-      executed: ["0001_initial", "0002_name_parts"],
+      executed: ["0001_initial", "0002_name_parts", "0003_sso"],
     });
     expect(await migrateToLatest(admin, { schema })).toEqual({ executed: [] });
     expect(await tablesIn(schema)).toEqual(GATEHOUSE_TABLES);
@@ -57,7 +60,11 @@ await describeWithServer("migrations (server)", () => {
     const schema = newSchema();
     const pools = Array.from({ length: 4 }, () => connectServer(2));
     const reports = await Promise.all(pools.map((db) => migrateToLatest(db, { schema })));
-    expect(reports.flatMap((report) => report.executed)).toEqual(["0001_initial", "0002_name_parts"]);
+    expect(reports.flatMap((report) => report.executed)).toEqual([
+      "0001_initial",
+      "0002_name_parts",
+      "0003_sso",
+    ]);
     await Promise.all(pools.map((db) => db.destroy()));
   });
 

@@ -122,22 +122,27 @@ export {
   decideFactorAttempt,
   decideLoginAttempt,
   decideSettingsChange,
+  decideSsoIdentity,
   defaultMaxFactorFailures,
   definePolicy,
   displayNameOf,
   type EmailChangeDecision,
   effectiveMfaRequirement,
+  emailDomainOf,
   emptyAttemptState,
   evaluateSession,
   type FactorAttemptDecision,
   type FactorAttemptLimits,
   type GatehousePolicy,
   type InvitationOptions,
+  isEmailAtDomains,
   isFactorLocked,
+  isMultiFactorAmr,
   type LockoutPolicy,
   type LoginStageInput,
   type MfaPolicy,
   type MfaRequirement,
+  mayUsePassword,
   mergeAttemptStates,
   mfaRequirements,
   nextLoginStage,
@@ -148,6 +153,7 @@ export {
   type PasswordPolicy,
   type PersonName,
   parseInvitationAddresses,
+  passwordMfaRequirement,
   presets,
   recordFactorFailure,
   recordFactorSuccess,
@@ -163,9 +169,16 @@ export {
   type SessionTimes,
   type SettingsDecision,
   type SettingsRequester,
+  type SsoIdentityDecision,
+  type SsoIdentityFacts,
+  type SsoRefusal,
+  type SsoSecondFactor,
+  type SsoStageInput,
   secondFactorKinds,
   sessionExpiresAt,
   sessionStages,
+  ssoLoginStage,
+  ssoStateTtlMs,
   type TokenKind,
   type TokenPolicy,
   tokenExpiresAt,
@@ -181,7 +194,7 @@ export {
 export type { Actor } from "./service/actor.js";
 export type { BackgroundTask } from "./service/background.js";
 export type { GatehouseConfig } from "./service/config.js";
-export type { GatehouseOptions, LinkBuilders } from "./service/context.js";
+export type { GatehouseOptions, LinkBuilders, SsoOptions } from "./service/context.js";
 export { createGatehouse } from "./service/create-gatehouse.js";
 export {
   factorsOf,
@@ -192,14 +205,18 @@ export type { Gatehouse } from "./service/gatehouse.js";
 export type {
   ActivateAccountInput,
   AddUserInput,
+  BeginSsoInput,
   BeginTotpEnrollmentInput,
   ChangePasswordInput,
+  CompleteSsoInput,
   CompleteTotpEnrollmentInput,
   ConfirmMfaPhoneInput,
   CreateOrganizationInput,
   CreateRoleInput,
   DeleteRoleInput,
+  DeleteSsoConnectionInput,
   GetOrganizationInput,
+  GetSsoConnectionInput,
   GetUserInput,
   InviteUsersInput,
   IssuePasswordResetInput,
@@ -216,11 +233,13 @@ export type {
   RevealRecoveryCodeInput,
   RevokeSessionsInput,
   SendSignInCodeInput,
+  SetSsoEmergencyAdministratorsInput,
   StartMfaPhoneChangeInput,
   UnlockUserInput,
   UpdateOrganizationSettingsInput,
   UpdateRoleInput,
   UpdateUserInput,
+  UpsertSsoConnectionInput,
   ValidateSessionInput,
   VerifySecondFactorInput,
 } from "./service/inputs.js";
@@ -230,6 +249,8 @@ export { defaultFlowPermissions, type FlowPermission, type FlowPermissions } fro
 export type { Delivery, ProvisionResult } from "./service/provisioning.js";
 export { parseInput, type Schemas, schemas } from "./service/schemas.js";
 export type { IssuedSession, SessionView, ValidSession } from "./service/sessions.js";
+export type { SsoStart } from "./service/sso/begin.js";
+export type { SsoConnectionView } from "./service/sso/connections.js";
 export { type Organization, type RoleView, toUser, type User } from "./service/views.js";
 export {
   attemptStateIssues,
@@ -237,6 +258,14 @@ export {
   type EncodedAttemptState,
   encodeAttemptState,
 } from "./store/attempt-codec.js";
+export {
+  type IdentityProvider,
+  type IdentityProviderConnection,
+  identityProviderUnavailable,
+  type SsoChecks,
+  ssoFailed,
+  type VerifiedIdentity,
+} from "./store/identity-provider.js";
 export type {
   AttemptRepository,
   AuditActor,
@@ -245,6 +274,8 @@ export type {
   AuditRepository,
   DurableRepositories,
   ExpiringRepositories,
+  IdentityLinkRecord,
+  IdentityLinkRepository,
   OrganizationRecord,
   OrganizationRepository,
   OrganizationSettings,
@@ -255,6 +286,8 @@ export type {
   RoleRepository,
   SessionRecord,
   SessionRepository,
+  SsoConnectionRecord,
+  SsoConnectionRepository,
   Store,
   TokenRecord,
   TokenRepository,

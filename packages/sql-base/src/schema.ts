@@ -3,6 +3,7 @@ import type {
   OrganizationSettings,
   RoleRecord,
   SessionRecord,
+  SsoConnectionRecord,
   TokenRecord,
 } from "@gatehousejs/core";
 import type { ColumnType, Generated } from "kysely";
@@ -124,6 +125,39 @@ export interface AuditLogTable {
   details: JsonColumn<Record<string, unknown>>;
 }
 
+/** `sso_connections`: each organization's connection to its OpenID Connect provider, one at most. */
+export interface SsoConnectionsTable {
+  organization_id: string;
+  id: string;
+  issuer: string;
+  client_id: string;
+  client_secret_sealed: string;
+  scopes: JsonColumn<string[]>;
+  /** The record's domains as given; the claims are the rows of `sso_domains`. */
+  domains: JsonColumn<string[]>;
+  jit_provisioning: boolean;
+  default_roles: JsonColumn<string[]>;
+  second_factor: SsoConnectionRecord["secondFactor"];
+  emergency_administrator_ids: JsonColumn<string[]>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** `sso_domains`: the (lower-case) domains connections claim, an exact key unique installation-wide. */
+export interface SsoDomainsTable {
+  domain: string;
+  organization_id: string;
+}
+
+/** `identity_links`: (issuer, subject) → user, with no foreign key to `users` (links outlive their user). */
+export interface IdentityLinksTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  organization_id: string;
+  created_at: Date;
+}
+
 /**
  * The tables Gatehouse creates, as a kysely database interface, for hosts that query them directly
  * (reports, exports). Gatehouse itself accepts any `Kysely<…>`.
@@ -137,4 +171,7 @@ export interface GatehouseTables {
   login_attempts: LoginAttemptsTable;
   tokens: TokensTable;
   audit_log: AuditLogTable;
+  sso_connections: SsoConnectionsTable;
+  sso_domains: SsoDomainsTable;
+  identity_links: IdentityLinksTable;
 }

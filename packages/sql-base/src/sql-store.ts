@@ -5,9 +5,11 @@ import type { SqlContext } from "./context.js";
 import type { SqlDialect } from "./dialect.js";
 import { createAttemptRepository } from "./repositories/attempts.js";
 import { createAuditRepository } from "./repositories/audit.js";
+import { createIdentityLinkRepository } from "./repositories/identity-links.js";
 import { createOrganizationRepository } from "./repositories/organizations.js";
 import { createRoleRepository } from "./repositories/roles.js";
 import { createSessionRepository } from "./repositories/sessions.js";
+import { createSsoConnectionRepository } from "./repositories/sso-connections.js";
 import { createTokenRepository } from "./repositories/tokens.js";
 import { createUserRepository } from "./repositories/users.js";
 import type { GatehouseTables } from "./schema.js";
@@ -40,6 +42,13 @@ export function createSqlStore<DB>(dialect: SqlDialect, options: SqlStoreOptions
     users: guardRepository("users", createUserRepository(ctx), toStoreError, check),
     roles: guardRepository("roles", createRoleRepository(ctx), toStoreError, check),
     audit: guardRepository("audit", createAuditRepository(ctx), toStoreError, check),
+    ssoConnections: guardRepository(
+      "ssoConnections",
+      createSsoConnectionRepository(ctx),
+      toStoreError,
+      check,
+    ),
+    identityLinks: guardRepository("identityLinks", createIdentityLinkRepository(ctx), toStoreError, check),
   });
   const base = options.db as unknown as Kysely<GatehouseTables>;
   const ctx = bind(base);

@@ -4,6 +4,7 @@ import { type Kysely, sql } from "kysely";
 import type { MigrationProvider } from "kysely/migration";
 import { toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
+import { ssoMigration } from "./0002-sso.js";
 
 /** What {@link migrateToLatest} did. */
 export interface MysqlMigrationReport {
@@ -16,7 +17,7 @@ const EXACT_COLLATIONS = ["utf8mb4_0900_bin", "utf8mb4_nopad_bin"];
 
 /** The migrations shipped in the package, by name, in `collation` (binary and NO PAD). */
 export function gatehouseMigrations(collation: string): Record<string, GatehouseMigration> {
-  return { "0001_initial": initialMigration(collation) };
+  return { "0001_initial": initialMigration(collation), "0002_sso": ssoMigration(collation) };
 }
 
 /**

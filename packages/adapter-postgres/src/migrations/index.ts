@@ -10,6 +10,7 @@ import type { MigrationProvider, MigrationResultSet } from "kysely/migration";
 import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";
+import { ssoMigration } from "./0003-sso.js";
 
 export type { GatehouseMigration } from "@gatehousejs/sql-base";
 
@@ -38,6 +39,7 @@ export function gatehouseMigrations(schema?: string): Record<string, GatehouseMi
   return {
     "0001_initial": initialMigration(schema),
     "0002_name_parts": namePartsMigration(schema),
+    "0003_sso": ssoMigration(schema),
   };
 }
 

@@ -80,6 +80,21 @@ export {
   validateSessionPolicy,
 } from "./session.js";
 export {
+  decideSsoIdentity,
+  emailDomainOf,
+  isEmailAtDomains,
+  isMultiFactorAmr,
+  mayUsePassword,
+  passwordMfaRequirement,
+  type SsoIdentityDecision,
+  type SsoIdentityFacts,
+  type SsoRefusal,
+  type SsoSecondFactor,
+  type SsoStageInput,
+  ssoLoginStage,
+  ssoStateTtlMs,
+} from "./sso.js";
+export {
   checkTokenExpiry,
   type TokenKind,
   type TokenPolicy,

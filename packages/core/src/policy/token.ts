@@ -1,8 +1,15 @@
 import type { Issue } from "../errors.js";
 import { checkDuration, checkInteger, checkObject, throwIfConfigurationIssues } from "./config-issues.js";
+import { ssoStateTtlMs } from "./sso.js";
 
 /** What a one-time token or code is for. */
-export type TokenKind = "password-reset" | "invitation" | "activation" | "sms-code" | "phone-verification";
+export type TokenKind =
+  | "password-reset"
+  | "invitation"
+  | "activation"
+  | "sms-code"
+  | "phone-verification"
+  | "sso-state";
 
 /** Every token kind. */
 export const tokenKinds: readonly TokenKind[] = Object.freeze([
@@ -11,6 +18,7 @@ export const tokenKinds: readonly TokenKind[] = Object.freeze([
   "activation",
   "sms-code",
   "phone-verification",
+  "sso-state",
 ]);
 
 /** How long one-time tokens and codes live; see `presets.enterprise.tokens` for the seed's values. */
@@ -89,5 +97,7 @@ function tokenTtlMs(kind: TokenKind, policy: TokenPolicy): number {
     case "sms-code":
     case "phone-verification":
       return policy.smsCodeTtlMs;
+    case "sso-state":
+      return ssoStateTtlMs;
   }
 }

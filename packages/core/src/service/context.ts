@@ -10,6 +10,7 @@ import type { Mailer, MailMessage, SmsMessage, SmsSender } from "../messages/mes
 import { defaultMailTemplates, type MailTemplates, renderSms, textToHtml } from "../messages/templates.js";
 import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
 import { presets, validatePolicy } from "../policy/presets.js";
+import type { IdentityProvider } from "../store/identity-provider.js";
 import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter.js";
 import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import type { DurableRepositories, Store } from "../store/store.js";
@@ -60,6 +61,8 @@ export interface GatehouseOptions {
   rateLimiter?: RateLimiter;
   /** Replaces any of the e-mail templates. */
   templates?: Partial<MailTemplates>;
+  /** Single sign-on through each organization's OpenID Connect provider; without it `beginSso` is refused. */
+  sso?: SsoOptions;
   /** The issuer shown in authenticator apps. @default "Gatehouse" */
   issuer?: string;
   /**
@@ -83,6 +86,18 @@ export interface GatehouseOptions {
   onBackgroundError?: (error: unknown, task: BackgroundTask) => void;
 }
 
+/** The options of single sign-on. */
+export interface SsoOptions {
+  /** Speaks OpenID Connect: `createOidcIdentityProvider()` of `@gatehousejs/oidc`, or the host's own. */
+  identityProvider: IdentityProvider;
+  /**
+   * Who manages an organization's connection: platform staff (a setting reserved for staff), or also its own
+   * members holding the configure permission. Emergency administrators are always designated by staff.
+   * @default "staff"
+   */
+  managedBy?: "staff" | "organization";
+}
+
 /** Everything a use case needs, resolved once by `createGatehouse`. */
 export interface ServiceContext {
   readonly store: Store;
@@ -97,6 +112,8 @@ export interface ServiceContext {
   readonly attemptRetentionMs: number;
   readonly rateLimiter: RateLimiter;
   readonly principals: PrincipalCache;
+  /** Single sign-on, when configured. */
+  readonly sso: Required<SsoOptions> | null;
   policyOf(organization: Pick<OrganizationRecord, "settings">): GatehousePolicy;
   /** Renders and sends an e-mail; resolves whether it was accepted, never rejects. */
   sendMail(message: MailMessage): Promise<boolean>;
@@ -165,6 +182,9 @@ export function createContext(options: GatehouseOptions): ServiceContext {
   const context: ServiceContext = {
     store: options.principalCacheMs ? invalidatingStore(options.store, principals) : options.store,
     principals,
+    sso: options.sso
+      ? { identityProvider: options.sso.identityProvider, managedBy: options.sso.managedBy ?? "staff" }
+      : null,
     matrix: options.matrix ?? defaultMatrix,
     policy,
     box: createSecretBox(ring),

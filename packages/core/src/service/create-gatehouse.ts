@@ -18,6 +18,14 @@ import { changePassword, issuePasswordReset, requestPasswordReset, resetPassword
 import { activateAccount, addUser, inviteUsers, resendInvitation } from "./provisioning.js";
 import { createRole, deleteRole, listRoles, updateRole } from "./roles.js";
 import { logout, validateSession } from "./sessions.js";
+import { beginSso } from "./sso/begin.js";
+import { completeSso } from "./sso/complete.js";
+import {
+  deleteSsoConnection,
+  getSsoConnection,
+  setSsoEmergencyAdministrators,
+  upsertSsoConnection,
+} from "./sso/connections.js";
 import { getUser, listUsers, removeUser, revokeSessions, unlockUser, updateUser } from "./users.js";
 
 export type { Gatehouse } from "./gatehouse.js";
@@ -71,6 +79,12 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     updateRole: (actor, input) => updateRole(ctx, actor, input),
     deleteRole: (actor, input) => deleteRole(ctx, actor, input),
     listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
+    upsertSsoConnection: (actor, input) => upsertSsoConnection(ctx, actor, input),
+    getSsoConnection: (actor, input) => getSsoConnection(ctx, actor, input),
+    deleteSsoConnection: (actor, input) => deleteSsoConnection(ctx, actor, input),
+    setSsoEmergencyAdministrators: (actor, input) => setSsoEmergencyAdministrators(ctx, actor, input),
+    beginSso: (input) => beginSso(ctx, input),
+    completeSso: (input) => completeSso(ctx, input),
     flush: () => ctx.flush(),
   };
 }

@@ -4,14 +4,18 @@ import type { GatehouseConfig } from "./config.js";
 import type {
   ActivateAccountInput,
   AddUserInput,
+  BeginSsoInput,
   BeginTotpEnrollmentInput,
   ChangePasswordInput,
+  CompleteSsoInput,
   CompleteTotpEnrollmentInput,
   ConfirmMfaPhoneInput,
   CreateOrganizationInput,
   CreateRoleInput,
   DeleteRoleInput,
+  DeleteSsoConnectionInput,
   GetOrganizationInput,
+  GetSsoConnectionInput,
   GetUserInput,
   InviteUsersInput,
   IssuePasswordResetInput,
@@ -28,11 +32,13 @@ import type {
   RevealRecoveryCodeInput,
   RevokeSessionsInput,
   SendSignInCodeInput,
+  SetSsoEmergencyAdministratorsInput,
   StartMfaPhoneChangeInput,
   UnlockUserInput,
   UpdateOrganizationSettingsInput,
   UpdateRoleInput,
   UpdateUserInput,
+  UpsertSsoConnectionInput,
   ValidateSessionInput,
   VerifySecondFactorInput,
 } from "./inputs.js";
@@ -40,6 +46,8 @@ import type { LoginResult } from "./login-result.js";
 import type { EnrollmentResult, TotpEnrollment } from "./mfa.js";
 import type { Delivery, ProvisionResult } from "./provisioning.js";
 import type { IssuedSession, ValidSession } from "./sessions.js";
+import type { SsoStart } from "./sso/begin.js";
+import type { SsoConnectionView } from "./sso/connections.js";
 import type { RoleView, User } from "./views.js";
 
 /**
@@ -250,6 +258,62 @@ export interface Gatehouse {
    * @example const { items } = await gatehouse.listAuditLog(actor, { organizationId, userId, limit: 50 });
    */
   listAuditLog(actor: Actor, input: ListAuditLogInput): Promise<Page<AuditRecord>>;
+
+  /**
+   * Creates or replaces an organization's connection to its OpenID Connect provider: issuer, client id and secret
+   * (sealed, never returned), scopes, allowed e-mail domains, just-in-time provisioning with its default roles,
+   * and whether the provider's `amr` answers the MFA requirement. Reserved for staff unless `sso.managedBy` says
+   * otherwise; audited.
+   * @example
+   * await gatehouse.upsertSsoConnection(staff, {
+   *   organizationId,
+   *   issuer: "https://login.acme.example",
+   *   clientId: "gatehouse",
+   *   clientSecret: process.env.ACME_OIDC_SECRET!,
+   *   domains: ["acme.example"],
+   *   jitProvisioning: true, // honoured when the organization's provisioning is "external"
+   *   defaultRoles: ["callback.viewer"],
+   *   secondFactor: "identity-provider", // its amr must show MFA, else Gatehouse asks its own factor
+   * });
+   */
+  upsertSsoConnection(actor: Actor, input: UpsertSsoConnectionInput): Promise<SsoConnectionView>;
+  /**
+   * The organization's SSO connection without its client secret, or `null`.
+   * @example const connection = await gatehouse.getSsoConnection(adminActor, { organizationId });
+   */
+  getSsoConnection(actor: Actor, input: GetSsoConnectionInput): Promise<SsoConnectionView | null>;
+  /**
+   * Deletes the organization's SSO connection and frees its domains; audited.
+   * @example await gatehouse.deleteSsoConnection(staff, { organizationId });
+   */
+  deleteSsoConnection(actor: Actor, input: DeleteSsoConnectionInput): Promise<void>;
+  /**
+   * Names the users of an SSO organization who keep a password and a second factor, so a broken identity
+   * provider locks nobody out (staff or system only); the list replaces the previous one; audited.
+   * @example await gatehouse.setSsoEmergencyAdministrators(staff, { organizationId, userIds: [adminId] });
+   */
+  setSsoEmergencyAdministrators(
+    actor: Actor,
+    input: SetSsoEmergencyAdministratorsInput,
+  ): Promise<SsoConnectionView>;
+  /**
+   * Starts an SSO sign-in for an organization, or for an e-mail address by its domain (home-realm discovery):
+   * redirect the browser to `url`, and keep `state` in an HttpOnly cookie for `completeSso`.
+   * @example
+   * const { url, state } = await gatehouse.beginSso({ email, redirectUri: "https://app.example/sso/callback" });
+   * response.cookie("gh_sso", state, { httpOnly: true, secure: true, sameSite: "lax", maxAge: 600_000 });
+   * response.redirect(url);
+   */
+  beginSso(input: BeginSsoInput): Promise<SsoStart>;
+  /**
+   * Completes an SSO sign-in from the callback: verifies it through the identity provider, finds or links or
+   * creates the person by (issuer, subject), and answers like `login` (a session at its next stage). Refusals
+   * are `SSO_FAILED` or `IDP_UNAVAILABLE` with `details.reason`, audited.
+   * @example
+   * const result = await gatehouse.completeSso({ callbackUrl: request.url, state: request.cookies.gh_sso });
+   * if (result.stage === "mfa") showSecondFactorForm(result.factors);
+   */
+  completeSso(input: CompleteSsoInput): Promise<LoginResult>;
 
   /**
    * Resolves once the work that calls leave to run after answering has finished: what would make an answer

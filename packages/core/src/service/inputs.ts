@@ -70,3 +70,15 @@ export type UpdateRoleInput = z.input<Schemas["updateRole"]>;
 export type DeleteRoleInput = z.input<Schemas["deleteRole"]>;
 /** The input of {@link Gatehouse.listAuditLog}: `z.input<typeof schemas.listAuditLog>`. */
 export type ListAuditLogInput = z.input<Schemas["listAuditLog"]>;
+/** The input of {@link Gatehouse.upsertSsoConnection}: `z.input<typeof schemas.upsertSsoConnection>`. */
+export type UpsertSsoConnectionInput = z.input<Schemas["upsertSsoConnection"]>;
+/** The input of {@link Gatehouse.getSsoConnection}: `z.input<typeof schemas.getSsoConnection>`. */
+export type GetSsoConnectionInput = z.input<Schemas["getSsoConnection"]>;
+/** The input of {@link Gatehouse.deleteSsoConnection}: `z.input<typeof schemas.deleteSsoConnection>`. */
+export type DeleteSsoConnectionInput = z.input<Schemas["deleteSsoConnection"]>;
+/** The input of {@link Gatehouse.setSsoEmergencyAdministrators}: `z.input<typeof schemas.setSsoEmergencyAdministrators>`. */
+export type SetSsoEmergencyAdministratorsInput = z.input<Schemas["setSsoEmergencyAdministrators"]>;
+/** The input of {@link Gatehouse.beginSso}: `z.input<typeof schemas.beginSso>`. */
+export type BeginSsoInput = z.input<Schemas["beginSso"]>;
+/** The input of {@link Gatehouse.completeSso}: `z.input<typeof schemas.completeSso>`. */
+export type CompleteSsoInput = z.input<Schemas["completeSso"]>;

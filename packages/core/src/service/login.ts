@@ -3,6 +3,7 @@ import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
 import { effectiveMfaRequirement } from "../policy/organization-settings.js";
+import { passwordMfaRequirement } from "../policy/sso.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
 import type { ServiceContext } from "./context.js";
@@ -13,6 +14,7 @@ import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
 import { issueSession, type LoadedSession, requireSession } from "./sessions.js";
+import { passwordAllowedFor } from "./sso/emergency.js";
 
 export type { LoginResult } from "./login-result.js";
 
@@ -54,12 +56,14 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
       user ? ctx.store.organizations.findById(user.organizationId) : null,
       verifyLoginPassword(ctx, user, password),
     ]);
+    // An organization that signs in through SSO has no password to accept, whatever the hash says, except
+    // from the emergency administrators staff designated (looked up only once the password was right).
+    if (verified && user && organization) verified = await passwordAllowedFor(ctx, organization, user);
   } catch (error) {
     await gate.release();
     throw error;
   }
-  // An organization that signs in through SSO has no password to accept, whatever the hash says.
-  if (!verified || !user || organization?.settings.authMode !== "password") {
+  if (!verified || !user || !organization) {
     const lockedUntil = await gate.fail();
     // The gate audits a lock itself; the failure's own entry is written after the answer.
     if (user) auditLoginLater(ctx, user, ["login.failed", { factor: "password" }]);
@@ -69,7 +73,10 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
   const policy = ctx.policyOf(organization);
   const stage = nextLoginStage({
     passwordChangeRequired: user.passwordChangeRequired,
-    requirement: effectiveMfaRequirement(organization.settings, policy),
+    requirement: passwordMfaRequirement(
+      organization.settings.authMode,
+      effectiveMfaRequirement(organization.settings, policy),
+    ),
     enrolledFactors: enrolledFactors(user),
     secondFactorVerified: false,
   });

@@ -3,6 +3,7 @@ import { GatehouseError } from "../errors.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
 import { effectiveMfaRequirement } from "../policy/organization-settings.js";
+import { passwordMfaRequirement } from "../policy/sso.js";
 import { tokenExpiresAt } from "../policy/token.js";
 import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
 import { type Actor, authorize, resolveActor } from "./actor.js";
@@ -21,6 +22,7 @@ import { assertPasswordAllowed } from "./provisioning.js";
 import { throttleMessages } from "./rate-limits.js";
 import { parseInput, schemas } from "./schemas.js";
 import { type IssuedSession, issueSession, requireSession } from "./sessions.js";
+import { passwordAllowedFor } from "./sso/emergency.js";
 import { enrolledFactors } from "./views.js";
 
 /**
@@ -52,7 +54,10 @@ export async function changePassword(
   await auditLogin(ctx, updated, "password.changed", {});
   const stage = nextLoginStage({
     passwordChangeRequired: false,
-    requirement: effectiveMfaRequirement(organization.settings, policy),
+    requirement: passwordMfaRequirement(
+      organization.settings.authMode,
+      effectiveMfaRequirement(organization.settings, policy),
+    ),
     enrolledFactors: enrolledFactors(updated),
     secondFactorVerified: valid.session.secondFactorVerified,
   });
@@ -79,7 +84,7 @@ async function sendResetLinkIfRegistered(ctx: ServiceContext, address: string): 
   const user = await ctx.store.users.findByEmail(address);
   if (!user) return;
   const organization = await ctx.store.organizations.findById(user.organizationId);
-  if (organization?.settings.authMode !== "password") return;
+  if (!organization || !(await passwordAllowedFor(ctx, organization, user))) return;
   try {
     await issueResetLink(ctx, user, organization, selfActor(user));
   } catch (error) {
@@ -101,7 +106,7 @@ export async function issuePasswordReset(
   await assertNotSuperior(ctx, ctx.store, resolved, user);
   const organization = await ctx.store.organizations.findById(user.organizationId);
   if (!organization) throw new GatehouseError("NOT_FOUND", "No such user.");
-  if (organization.settings.authMode !== "password") {
+  if (!(await passwordAllowedFor(ctx, organization, user))) {
     throw new GatehouseError(
       "NOT_SUPPORTED",
       "This organization signs in through SSO: passwords are reset by its identity provider.",

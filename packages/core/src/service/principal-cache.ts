@@ -70,6 +70,8 @@ export function invalidatingStore(store: Store, cache: PrincipalCache): Store {
       delete: (...args) => after(repos.roles.delete(...args), () => cache.forget()),
     },
     audit: repos.audit,
+    ssoConnections: repos.ssoConnections,
+    identityLinks: repos.identityLinks,
   });
   return {
     ...store,

@@ -92,6 +92,30 @@ const authMode = z.literal(["password", "sso"]);
 const provisioning = z.literal(["invite", "external", "members-only"]);
 const userOnly = z.object({ userId: id }).strict();
 const sessionOnly = z.object({ sessionToken }).strict();
+/** An https URL, or http on a loopback host (an identity provider or a callback in development and tests). */
+const webUrl = z
+  .string()
+  .max(2000)
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+      return url.protocol === "https:" || (url.protocol === "http:" && loopback);
+    },
+    { message: "Use an https URL (http only on localhost).", params: { reason: "invalid-url" } },
+  );
+/** An e-mail domain, lower-cased: labels of letters, digits and hyphens, at least one dot. */
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    "Enter a domain, e.g. example.com.",
+  );
+const ssoState = z.string().min(1).max(300);
 
 // One schema per method, named after it. Every id a call names is a field here, so these are the only
 // validation of a call's input.
@@ -175,6 +199,47 @@ const updateRole = z
   .strict();
 const deleteRole = z.object({ organizationId: id, roleId: id }).strict();
 const listAuditLog = z.object({ organizationId: id, userId: id.optional(), cursor, limit }).strict();
+const upsertSsoConnection = z
+  .object({
+    organizationId: id,
+    issuer: webUrl,
+    clientId: safeText(z.string().min(1).max(500)),
+    /** Required when the organization has no connection yet; omitted, the stored one is kept. */
+    clientSecret: z.string().min(1).max(2000).optional(),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/, "A scope is printable ASCII."))
+      .max(50)
+      .optional(),
+    domains: z.array(domain).min(1).max(100),
+    jitProvisioning: z.boolean().optional(),
+    defaultRoles: roleIds.optional(),
+    secondFactor: z.literal(["identity-provider", "gatehouse"]).optional(),
+  })
+  .strict();
+const ssoConnectionRef = z.object({ organizationId: id }).strict();
+const setSsoEmergencyAdministrators = z.object({ organizationId: id, userIds: z.array(id).max(20) }).strict();
+const beginSso = z
+  .object({ organizationId: id.optional(), email: emailAddress().optional(), redirectUri: webUrl })
+  .strict()
+  .refine((input) => (input.organizationId === undefined) !== (input.email === undefined), {
+    message: "Give either the organization or an e-mail address.",
+    params: { reason: "one-of" },
+  });
+const completeSso = z
+  .object({
+    callbackUrl: z.string().max(8000).refine(URL.canParse, "Not a URL.").optional(),
+    params: z
+      .record(z.string().max(100), z.string().max(4000))
+      .refine((params) => Object.keys(params).length <= 50, "At most 50 parameters.")
+      .optional(),
+    state: ssoState,
+    organizationId: id.optional(),
+  })
+  .strict()
+  .refine((input) => (input.callbackUrl === undefined) !== (input.params === undefined), {
+    message: "Give either the callback URL or its parameters.",
+    params: { reason: "one-of" },
+  });
 
 /**
  * The zod schemas of the service's inputs: one per method of {@link Gatehouse}, named after it, each a strict
@@ -249,6 +314,18 @@ export interface Schemas {
   readonly deleteRole: typeof deleteRole;
   /** The input of {@link Gatehouse.listAuditLog}. */
   readonly listAuditLog: typeof listAuditLog;
+  /** The input of {@link Gatehouse.upsertSsoConnection}. */
+  readonly upsertSsoConnection: typeof upsertSsoConnection;
+  /** The input of {@link Gatehouse.getSsoConnection}. */
+  readonly getSsoConnection: typeof ssoConnectionRef;
+  /** The input of {@link Gatehouse.deleteSsoConnection}. */
+  readonly deleteSsoConnection: typeof ssoConnectionRef;
+  /** The input of {@link Gatehouse.setSsoEmergencyAdministrators}. */
+  readonly setSsoEmergencyAdministrators: typeof setSsoEmergencyAdministrators;
+  /** The input of {@link Gatehouse.beginSso}. */
+  readonly beginSso: typeof beginSso;
+  /** The input of {@link Gatehouse.completeSso}. */
+  readonly completeSso: typeof completeSso;
 }
 
 /**
@@ -289,6 +366,12 @@ export const schemas: Schemas = Object.freeze({
   updateRole,
   deleteRole,
   listAuditLog,
+  upsertSsoConnection,
+  getSsoConnection: ssoConnectionRef,
+  deleteSsoConnection: ssoConnectionRef,
+  setSsoEmergencyAdministrators,
+  beginSso,
+  completeSso,
 });
 
 /**

@@ -5,13 +5,19 @@ import { createMemoryAudit } from "./memory/audit.js";
 import { createMemoryOrganizations } from "./memory/organizations.js";
 import { createMemoryRoles, createRolesTable } from "./memory/roles.js";
 import { createMemorySessions } from "./memory/sessions.js";
+import {
+  createMemoryIdentityLinks,
+  createMemorySsoConnections,
+  createSsoTables,
+  type SsoTables,
+} from "./memory/sso.js";
 import { Table } from "./memory/table.js";
 import { createMemoryTokens } from "./memory/tokens.js";
 import { createMemoryUsers, createUsersTable } from "./memory/users.js";
 import type { AuditRecord, OrganizationRecord, RoleRecord, UserRecord } from "./records.js";
 import type { DurableRepositories, Store } from "./store.js";
 
-interface DurableTables {
+interface DurableTables extends SsoTables {
   readonly organizations: Table<OrganizationRecord>;
   readonly users: Table<UserRecord>;
   readonly roles: Table<RoleRecord>;
@@ -29,6 +35,7 @@ export function createMemoryStore(): Store {
     users: createUsersTable(),
     roles: createRolesTable(),
     audit: new Table<AuditRecord>(),
+    ...createSsoTables(),
   };
   // Marks the async context of a running transaction, to refuse a nested one: it would wait for the
   // transaction that waits for it, and hang instead of failing.
@@ -59,6 +66,9 @@ export function createMemoryStore(): Store {
       users: tables.users.layer(),
       roles: tables.roles.layer(),
       audit: tables.audit.layer(),
+      ssoConnections: tables.ssoConnections.layer(),
+      ssoDomains: tables.ssoDomains.layer(),
+      identityLinks: tables.identityLinks.layer(),
     };
     const guard = (): void => {
       if (!scope.active) {
@@ -93,5 +103,7 @@ function bindDurable(tables: DurableTables, guard: () => void): DurableRepositor
     users: createMemoryUsers(tables.users, guard),
     roles: createMemoryRoles(tables.roles, guard),
     audit: createMemoryAudit(tables.audit, guard),
+    ssoConnections: createMemorySsoConnections(tables, guard),
+    identityLinks: createMemoryIdentityLinks(tables, guard),
   };
 }

@@ -1,5 +1,6 @@
 import type { MfaRequirement } from "../policy/mfa.js";
 import type { SessionStage } from "../policy/session.js";
+import type { SsoSecondFactor } from "../policy/sso.js";
 import type { TokenKind } from "../policy/token.js";
 
 // The records the repositories hold. Every secret is a SHA-256 hash, an argon2id hash or AES-256-GCM
@@ -130,6 +131,40 @@ export interface AuditRecord {
   readonly subjectUserId: string | null;
   readonly subjectEmail: string | null;
   readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** An organization's connection to its OpenID Connect identity provider (one per organization). */
+export interface SsoConnectionRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  /** The issuer identifier; its discovery document is at `/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The client secret, sealed with the key ring; never returned by the service. */
+  readonly clientSecretSealed: string;
+  /** The scopes asked for, `openid` among them. */
+  readonly scopes: readonly string[];
+  /** The e-mail domains the organization owns, lower-case; each claimed by one connection installation-wide. */
+  readonly domains: readonly string[];
+  /** Whether people unknown to Gatehouse are created at their first sign-in (only under `external` provisioning). */
+  readonly jitProvisioning: boolean;
+  /** The roles given to a person created just in time. */
+  readonly defaultRoles: readonly string[];
+  /** Who answers the organization's MFA requirement. */
+  readonly secondFactor: SsoSecondFactor;
+  /** The users staff designated to keep a password (and a second factor) in case the identity provider fails. */
+  readonly emergencyAdministratorIds: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A person at an identity provider, linked to a user: (issuer, subject) is unique installation-wide. */
+export interface IdentityLinkRecord {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly createdAt: Date;
 }
 
 /** One page of a keyset-paginated listing. `nextCursor` is null on the last page. */

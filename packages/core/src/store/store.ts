@@ -2,10 +2,12 @@ import type { AttemptState } from "../policy/lockout.js";
 import type { TokenKind } from "../policy/token.js";
 import type {
   AuditRecord,
+  IdentityLinkRecord,
   OrganizationRecord,
   Page,
   RoleRecord,
   SessionRecord,
+  SsoConnectionRecord,
   TokenRecord,
   UserPatch,
   UserRecord,
@@ -208,12 +210,46 @@ export interface AuditRepository {
   list(query: AuditQuery): Promise<Page<AuditRecord>>;
 }
 
+/** The SSO connections of organizations, at most one each. */
+export interface SsoConnectionRepository {
+  /**
+   * Stores the organization's connection, replacing the one it has. MUST throw CONFLICT naming each domain
+   * another organization's connection claims (`path: ["domains", domain]`, `reason: "domain-taken"`), and then
+   * change nothing: a domain leads home-realm discovery to one organization only.
+   */
+  save(connection: SsoConnectionRecord): Promise<void>;
+  findByOrganization(organizationId: string): Promise<SsoConnectionRecord | null>;
+  /** The connection claiming this lower-case e-mail domain, for home-realm discovery. */
+  findByDomain(domain: string): Promise<SsoConnectionRecord | null>;
+  /** Deletes the organization's connection and frees its domains; returns whether it existed. */
+  delete(organizationId: string): Promise<boolean>;
+}
+
+/**
+ * Links of people at identity providers to users. Links MUST outlive their user: removing a user leaves them
+ * (no cascade), so a removed person who comes back through the identity provider is recognised as such.
+ */
+export interface IdentityLinkRepository {
+  /** MUST throw CONFLICT (`path: ["subject"]`, `reason: "already-linked"`) when (issuer, subject) is linked. */
+  create(link: IdentityLinkRecord): Promise<void>;
+  find(issuer: string, subject: string): Promise<IdentityLinkRecord | null>;
+  /**
+   * Points the link at another user (a removed person created again, or added again), only if it still points
+   * at `expectedUserId`. MUST be atomic: of concurrent callers with the same expectation, exactly one gets `true`.
+   */
+  relink(issuer: string, subject: string, expectedUserId: string, link: IdentityLinkRecord): Promise<boolean>;
+  /** The links pointing at a user. */
+  listByUser(userId: string): Promise<IdentityLinkRecord[]>;
+}
+
 /** The repositories a transaction binds: the durable ones. */
 export interface DurableRepositories {
   readonly organizations: OrganizationRepository;
   readonly users: UserRepository;
   readonly roles: RoleRepository;
   readonly audit: AuditRepository;
+  readonly ssoConnections: SsoConnectionRepository;
+  readonly identityLinks: IdentityLinkRepository;
 }
 
 /** The expiring repositories, which may live in another backend (Redis) and are never in a transaction. */

@@ -11,6 +11,7 @@ import { describeLockIsolation } from "./suites/lock-isolation.js";
 import { describeOrganizations } from "./suites/organizations.js";
 import { describeRoles } from "./suites/roles.js";
 import { describeSessions } from "./suites/sessions.js";
+import { describeSso } from "./suites/sso.js";
 import { describeTokens } from "./suites/tokens.js";
 import { describeTransaction } from "./suites/transaction.js";
 import { describeUsers } from "./suites/users.js";
@@ -23,6 +24,8 @@ const ALL_REPOSITORIES: readonly RepositoryName[] = [
   "attempts",
   "tokens",
   "audit",
+  "ssoConnections",
+  "identityLinks",
 ];
 
 const DURABLE_REPOSITORIES: readonly RepositoryName[] = ["organizations", "users", "roles", "audit"];
@@ -109,7 +112,9 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("sessions")) describeSessions(ctx);
     if (provides("attempts")) describeAttempts(ctx, options.corruptAttempt);
     if (provides("tokens")) describeTokens(ctx);
-    if (provides("users") || provides("roles")) describeKeyEquality(ctx);
+    if (provides("ssoConnections") && provides("identityLinks")) describeSso(ctx);
+    if ((["users", "roles", "ssoConnections", "identityLinks"] as const).some(provides))
+      describeKeyEquality(ctx);
     if (withTransaction) describeLockIsolation(ctx);
     if (provides("attempts")) describeAttemptVersions(ctx);
     describeConflictFields(ctx);

@@ -12,7 +12,9 @@ export type RepositoryName =
   | "sessions"
   | "attempts"
   | "tokens"
-  | "audit";
+  | "audit"
+  | "ssoConnections"
+  | "identityLinks";
 
 /** What every part of the conformance suite shares. */
 export interface SuiteContext {

@@ -10,6 +10,11 @@
 export { describeStoreConformance, type StoreConformanceOptions } from "./conformance.js";
 export type { RepositoryName } from "./context.js";
 export {
+  createFakeIdentityProvider,
+  type FakeIdentityProvider,
+  type FakePerson,
+} from "./fake-identity-provider.js";
+export {
   createTestClock,
   type FixtureOwner,
   makeAuditRecord,

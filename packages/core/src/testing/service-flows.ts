@@ -6,6 +6,8 @@ import { describeEmailChangeFlows } from "./flows/email-change.js";
 import { describeNameFlows } from "./flows/names.js";
 import { describeSecondFactorFlows } from "./flows/second-factors.js";
 import { describeSendingFlows } from "./flows/sending.js";
+import { describeSsoFlows } from "./flows/sso.js";
+import { describeSsoPasswordFlows } from "./flows/sso-passwords.js";
 
 /**
  * The service's flows end to end on a store: what the conformance suite cannot see (invitation batches,
@@ -20,5 +22,7 @@ export function describeServiceFlows(store: () => Store): void {
     describeNameFlows(store);
     describeSecondFactorFlows(store);
     describeSendingFlows(store);
+    describeSsoFlows(store);
+    describeSsoPasswordFlows(store);
   });
 }

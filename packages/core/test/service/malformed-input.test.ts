@@ -23,6 +23,8 @@ const READS = new Set([
   "findById",
   "findByEmail",
   "findRegisteredEmails",
+  "findByOrganization",
+  "findByDomain",
   "list",
   "listByUser",
   "get",
@@ -289,6 +291,42 @@ async function arbitraries(): Promise<{
     listAuditLog: a(
       inputObject({ organizationId: id, userId: id, cursor: junk, limit: junk }).map(
         (i) => (g, x) => g.listAuditLog(x, i as never),
+      ),
+    ),
+    upsertSsoConnection: a(
+      inputObject({
+        organizationId: id,
+        issuer: fc.oneof(junk, fc.constant("https://idp.acme.test")),
+        clientId: text,
+        clientSecret: text,
+        scopes: junk,
+        domains: fc.oneof(junk, fc.constant(["acme.test"])),
+        jitProvisioning: junk,
+        defaultRoles: roles,
+        secondFactor: junk,
+      }).map((i) => (g, x) => g.upsertSsoConnection(x, i as never)),
+    ),
+    getSsoConnection: a(
+      inputOf("organizationId", id).map((i) => (g, x) => g.getSsoConnection(x, i as never)),
+    ),
+    deleteSsoConnection: a(
+      inputOf("organizationId", id).map((i) => (g, x) => g.deleteSsoConnection(x, i as never)),
+    ),
+    setSsoEmergencyAdministrators: a(
+      inputObject({ organizationId: id, userIds: fc.oneof(junk, fc.array(id, { maxLength: 3 })) }).map(
+        (i) => (g, x) => g.setSsoEmergencyAdministrators(x, i as never),
+      ),
+    ),
+    beginSso: a(
+      inputObject({
+        organizationId: id,
+        email,
+        redirectUri: fc.oneof(junk, fc.constant("https://app.test/cb")),
+      }).map((i) => (g) => g.beginSso(i as never)),
+    ),
+    completeSso: a(
+      junkObject(["callbackUrl", "params", "state", "organizationId"]).map(
+        (i) => (g) => g.completeSso(i as never),
       ),
     ),
     flush: a(fc.constant((g) => g.flush())),

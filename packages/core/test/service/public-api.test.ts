@@ -4,15 +4,19 @@ import type {
   ActivateAccountInput,
   Actor,
   AddUserInput,
+  BeginSsoInput,
   BeginTotpEnrollmentInput,
   ChangePasswordInput,
+  CompleteSsoInput,
   CompleteTotpEnrollmentInput,
   ConfirmMfaPhoneInput,
   CreateOrganizationInput,
   CreateRoleInput,
   DeleteRoleInput,
+  DeleteSsoConnectionInput,
   Gatehouse,
   GetOrganizationInput,
+  GetSsoConnectionInput,
   GetUserInput,
   InviteUsersInput,
   IssuePasswordResetInput,
@@ -30,11 +34,13 @@ import type {
   RevokeSessionsInput,
   Schemas,
   SendSignInCodeInput,
+  SetSsoEmergencyAdministratorsInput,
   StartMfaPhoneChangeInput,
   UnlockUserInput,
   UpdateOrganizationSettingsInput,
   UpdateRoleInput,
   UpdateUserInput,
+  UpsertSsoConnectionInput,
   ValidateSessionInput,
   ValidSession,
   VerifySecondFactorInput,
@@ -131,6 +137,14 @@ describe("the public API", () => {
     expectTypeOf<UpdateRoleInput>().toEqualTypeOf<z.input<Schemas["updateRole"]>>();
     expectTypeOf<DeleteRoleInput>().toEqualTypeOf<z.input<Schemas["deleteRole"]>>();
     expectTypeOf<ListAuditLogInput>().toEqualTypeOf<z.input<Schemas["listAuditLog"]>>();
+    expectTypeOf<UpsertSsoConnectionInput>().toEqualTypeOf<z.input<Schemas["upsertSsoConnection"]>>();
+    expectTypeOf<GetSsoConnectionInput>().toEqualTypeOf<z.input<Schemas["getSsoConnection"]>>();
+    expectTypeOf<DeleteSsoConnectionInput>().toEqualTypeOf<z.input<Schemas["deleteSsoConnection"]>>();
+    expectTypeOf<SetSsoEmergencyAdministratorsInput>().toEqualTypeOf<
+      z.input<Schemas["setSsoEmergencyAdministrators"]>
+    >();
+    expectTypeOf<BeginSsoInput>().toEqualTypeOf<z.input<Schemas["beginSso"]>>();
+    expectTypeOf<CompleteSsoInput>().toEqualTypeOf<z.input<Schemas["completeSso"]>>();
     // The ids a call names are fields of its input, so its schema checks them.
     expectTypeOf<UpdateUserInput>().toHaveProperty("userId");
     expectTypeOf<UpdateRoleInput>().toHaveProperty("roleId");

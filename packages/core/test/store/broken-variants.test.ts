@@ -8,6 +8,7 @@ import { checkInstantsAcross } from "../../src/testing/suites/instants.js";
 import {
   checkEmailKeysAreExact,
   checkEmailUpdateKeysAreExact,
+  checkSsoKeysAreExact,
   checkUsersListInCodePointOrder,
 } from "../../src/testing/suites/key-equality.js";
 import {
@@ -44,6 +45,7 @@ describe("the conformance checks pass on the memory store", () => {
     await checkEmailKeysAreExact(ctx);
     await checkEmailUpdateKeysAreExact(ctx);
     await checkUsersListInCodePointOrder(ctx);
+    await checkSsoKeysAreExact(ctx);
     await checkReadsAfterLockSeeCommittedWrites(ctx);
     await checkLockWithoutRowBlocks(ctx);
     await checkVersionsNeverReused(ctx);

@@ -10,6 +10,7 @@ import {
   makeToken,
   makeUser,
 } from "../fixtures.js";
+import { domainOf, makeConnection, makeLink } from "./sso.js";
 
 /** Expects a CONFLICT whose issues name exactly `path` with `reason`. */
 async function expectConflictOn(
@@ -82,6 +83,26 @@ export async function checkConflictsNameTheField(ctx: SuiteContext): Promise<voi
     await store.audit.append([entry]);
     await expectConflictOn(store.audit.append([entry]), ["id"], "already-exists", "audit id");
   }
+  if (ctx.provides("ssoConnections")) {
+    const domain = domainOf("claimed");
+    await store.ssoConnections.save(makeConnection(organizationId, { domains: [domain] }));
+    await expectConflictOn(
+      store.ssoConnections.save(makeConnection(generateId("org"), { domains: [domain] })),
+      ["domains", domain],
+      "domain-taken",
+      "a domain another organization claims",
+    );
+  }
+  if (ctx.provides("identityLinks")) {
+    const link = makeLink(generateId("usr"), organizationId);
+    await store.identityLinks.create(link);
+    await expectConflictOn(
+      store.identityLinks.create({ ...link, userId: generateId("usr") }),
+      ["subject"],
+      "already-linked",
+      "a linked (issuer, subject)",
+    );
+  }
   const owner = ctx.provides("sessions") ? await ctx.newOwner() : { id: generateId("usr"), organizationId };
   if (ctx.provides("sessions")) {
     const session = makeSession(owner);
@@ -98,7 +119,7 @@ export async function checkConflictsNameTheField(ctx: SuiteContext): Promise<voi
 /** The CONFLICT cases of every repository. */
 export function describeConflictFields(ctx: SuiteContext): void {
   describe("conflicts", () => {
-    it("every taken unique key throws a CONFLICT naming its field (id, e-mail, name, tokenHash, hash)", () =>
+    it("every taken unique key throws a CONFLICT naming its field (id, e-mail, name, domain, subject, tokenHash, hash)", () =>
       checkConflictsNameTheField(ctx));
   });
 }

@@ -11,6 +11,7 @@ import {
   makeUser,
   uniqueEmail,
 } from "../fixtures.js";
+import { makeConnection, makeLink } from "./sso.js";
 
 // Instants are instants: the same millisecond comes back whatever the time zone of the connection that wrote it
 // and of the one that reads it. A column of local wall-clock time (MySQL's DATETIME through a pool in another
@@ -65,6 +66,18 @@ export async function checkInstantsRoundTrip(ctx: SuiteContext, writer: Store, r
     const listed = await reader.audit.list({ organizationId, limit: 10 });
     const newestFirst = [...entries].sort((a, b) => b.at.getTime() - a.at.getTime());
     expect(listed.items, "audit entries, newest first").toEqual(newestFirst);
+  }
+  if (ctx.provides("ssoConnections")) {
+    const connection = makeConnection(organizationId, { createdAt: fifth, updatedAt: third });
+    await writer.ssoConnections.save(connection);
+    expect(await reader.ssoConnections.findByOrganization(organizationId), "sso connection").toEqual(
+      connection,
+    );
+  }
+  if (ctx.provides("identityLinks")) {
+    const link = makeLink(makeUser(organizationId).id, organizationId, { createdAt: fourth });
+    await writer.identityLinks.create(link);
+    expect(await reader.identityLinks.find(link.issuer, link.subject), "identity link").toEqual(link);
   }
   // Expiring records live in the real future (a native TTL must not drop them); odd milliseconds catch rounding.
   const owner = { id: makeUser(organizationId).id, organizationId };

@@ -4,6 +4,7 @@ import { compareCodePoints } from "../../store/memory/table.js";
 import type { UserRecord } from "../../store/records.js";
 import { expectConflict, type SuiteContext } from "../context.js";
 import { makeRole } from "../fixtures.js";
+import { domainOf, makeConnection, makeLink } from "./sso.js";
 
 // Exact keys and code-point order, as `store.ts` states them. A database collation that is accent-, width- or
 // pad-insensitive (MariaDB's default, MySQL's `utf8mb4_0900_ai_ci`, even `utf8mb4_bin` for trailing spaces)
@@ -82,6 +83,49 @@ export async function checkRoleNamesAreExact(ctx: SuiteContext): Promise<void> {
   expect(await ctx.store().roles.list(organizationId)).toHaveLength(distinctAddressPairs.length * 2);
 }
 
+/**
+ * Checks that SSO keys are exact: domains differing by an accent or a trailing space are two claims, and
+ * issuers or subjects differing by anything, ASCII case included (OpenID Connect compares them exactly), are
+ * two links.
+ */
+export async function checkSsoKeysAreExact(ctx: SuiteContext): Promise<void> {
+  const store = ctx.store();
+  if (ctx.provides("ssoConnections")) {
+    for (const [what, left, right] of distinctAddressPairs) {
+      const run = domainOf("sso");
+      const [first, second] = [`${run}-${left}`, `${run}-${right}`];
+      await store.ssoConnections.save(makeConnection((await ctx.newOrganization()).id, { domains: [first] }));
+      expect(await store.ssoConnections.findByDomain(second), `${what}: findByDomain`).toBeNull();
+      const other = (await ctx.newOrganization()).id;
+      await store.ssoConnections
+        .save(makeConnection(other, { domains: [second] }))
+        .catch((error: unknown) =>
+          expect.fail(`${what}: domain ${second} collided with ${first}: ${String(error)}`),
+        );
+      expect((await store.ssoConnections.findByDomain(second))?.organizationId, what).toBe(other);
+    }
+  }
+  if (ctx.provides("identityLinks")) {
+    const pairs = [...distinctAddressPairs, ["ASCII case", "subject", "Subject"] as const];
+    for (const [what, left, right] of pairs) {
+      const run = generateId();
+      const first = makeLink(generateId("usr"), generateId("org"), { subject: `${run}-${left}` });
+      await store.identityLinks.create(first);
+      const bySubject = { ...first, subject: `${run}-${right}`, userId: generateId("usr") };
+      const byIssuer = { ...first, issuer: `${first.issuer}/${run}/${right}`, userId: generateId("usr") };
+      await store.identityLinks.create({ ...byIssuer, issuer: `${first.issuer}/${run}/${left}` });
+      for (const link of [bySubject, byIssuer]) {
+        expect(await store.identityLinks.find(link.issuer, link.subject), `${what}: find`).toBeNull();
+        await store.identityLinks
+          .create(link)
+          .catch((error: unknown) => expect.fail(`${what}: link collided: ${String(error)}`));
+        expect(await store.identityLinks.find(link.issuer, link.subject), what).toEqual(link);
+      }
+      expect(await store.identityLinks.find(first.issuer, first.subject), what).toEqual(first);
+    }
+  }
+}
+
 /** Local parts whose code-point order differs from every accent-, punctuation- or case-aware collation's. */
 export const codePointOrderedParts: readonly string[] = [
   "0",
@@ -137,6 +181,10 @@ export function describeKeyEquality(ctx: SuiteContext): void {
     if (ctx.provides("roles")) {
       it("role names differing by an accent or a trailing space are two roles", () =>
         checkRoleNamesAreExact(ctx));
+    }
+    if (ctx.provides("ssoConnections") || ctx.provides("identityLinks")) {
+      it("SSO domains differing by an accent or a trailing space, and issuers or subjects differing by anything, are different keys", () =>
+        checkSsoKeysAreExact(ctx));
     }
   });
 }

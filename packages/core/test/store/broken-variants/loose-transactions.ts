@@ -66,6 +66,8 @@ export function withLooseTransactions(base: Store, options: LooseTransactionOpti
         users: bind("users", base.users),
         roles: bind("roles", base.roles),
         audit: bind("audit", base.audit),
+        ssoConnections: bind("ssoConnections", base.ssoConnections),
+        identityLinks: bind("identityLinks", base.identityLinks),
       };
       try {
         return await fn(tx);

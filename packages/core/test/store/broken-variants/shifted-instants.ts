@@ -20,6 +20,8 @@ export function withShiftedInstants(base: Store, offsetMs: number): Store {
     users: wrap(base.users),
     roles: wrap(base.roles),
     audit: wrap(base.audit),
+    ssoConnections: wrap(base.ssoConnections),
+    identityLinks: wrap(base.identityLinks),
     sessions: wrap(base.sessions),
     attempts: wrap(base.attempts),
     tokens: wrap(base.tokens),
@@ -30,6 +32,8 @@ export function withShiftedInstants(base: Store, offsetMs: number): Store {
           users: wrap(tx.users),
           roles: wrap(tx.roles),
           audit: wrap(tx.audit),
+          ssoConnections: wrap(tx.ssoConnections),
+          identityLinks: wrap(tx.identityLinks),
         }),
       ),
   };
