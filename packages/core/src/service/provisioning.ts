@@ -6,7 +6,12 @@ import { normalizeEmail, parseInvitationAddresses } from "../policy/invitation.j
 import { checkPassword } from "../policy/password.js";
 import { displayNameOf } from "../policy/person-name.js";
 import { tokenExpiresAt } from "../policy/token.js";
-import type { OrganizationRecord, TokenRecord, UserRecord } from "../store/records.js";
+import {
+  newUserRecord,
+  type OrganizationRecord,
+  type TokenRecord,
+  type UserRecord,
+} from "../store/records.js";
 import { type Actor, assertNoEscalation, type ResolvedActor, resolveActor } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import { mailedTo, mailedToCurrentAddress } from "./email-change.js";
@@ -106,27 +111,22 @@ async function provision(
   const now = ctx.clock.now();
   const linkFlow = policy.onboarding === "activation-link";
   const secrets = people.map(() => (linkFlow ? generateToken() : generateTemporaryPassword()));
-  const records: UserRecord[] = people.map((person, i) => ({
-    id: generateId("usr"),
-    organizationId: organization.id,
-    email: person.email,
-    givenName: person.givenName,
-    familyName: person.familyName,
-    phone: person.phone,
-    status: "invited",
-    roles: [...roles],
-    passwordHash: null,
-    temporaryPasswordHash: linkFlow ? null : hashSecret(secrets[i] as string),
-    temporaryPasswordExpiresAt: linkFlow ? null : tokenExpiresAt("invitation", policy.tokens, now),
-    passwordChangeRequired: !linkFlow,
-    totp: null,
-    pendingTotpSealed: null,
-    mfaPhone: null,
-    recoveryCodeSealed: null,
-    backupCodeHashes: [],
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const records: UserRecord[] = people.map((person, i) =>
+    newUserRecord({
+      id: generateId("usr"),
+      organizationId: organization.id,
+      email: person.email,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      phone: person.phone,
+      status: "invited",
+      roles,
+      temporaryPasswordHash: linkFlow ? null : hashSecret(secrets[i] as string),
+      temporaryPasswordExpiresAt: linkFlow ? null : tokenExpiresAt("invitation", policy.tokens, now),
+      passwordChangeRequired: !linkFlow,
+      createdAt: now,
+    }),
+  );
   await assertAddressesFree(
     ctx,
     organization,

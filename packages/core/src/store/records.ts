@@ -74,6 +74,37 @@ export interface UserRecord {
   readonly updatedAt: Date;
 }
 
+/** What a new user needs; every secret and second factor starts empty. */
+export type NewUserFields = Pick<
+  UserRecord,
+  "id" | "organizationId" | "email" | "givenName" | "familyName" | "phone" | "status" | "roles" | "createdAt"
+> &
+  Partial<
+    Pick<UserRecord, "temporaryPasswordHash" | "temporaryPasswordExpiresAt" | "passwordChangeRequired">
+  >;
+
+/**
+ * A new user's record, with no password, no factor and no recovery secret: the one place a user is born, so
+ * a field added to `UserRecord` is given its empty value once.
+ * @example const user = newUserRecord({ id, organizationId, email, givenName: null, familyName: null, phone: null, status: "active", roles, createdAt: now });
+ */
+export function newUserRecord(fields: NewUserFields): UserRecord {
+  return {
+    passwordHash: null,
+    temporaryPasswordHash: null,
+    temporaryPasswordExpiresAt: null,
+    passwordChangeRequired: false,
+    totp: null,
+    pendingTotpSealed: null,
+    mfaPhone: null,
+    recoveryCodeSealed: null,
+    backupCodeHashes: [],
+    ...fields,
+    roles: [...fields.roles],
+    updatedAt: fields.createdAt,
+  };
+}
+
 /** The fields `UserRepository.update` may change. */
 export type UserPatch = Partial<Omit<UserRecord, "id" | "organizationId" | "createdAt">>;
 

@@ -3,12 +3,13 @@ import { GatehouseError } from "../../errors.js";
 import { normalizeEmail } from "../../policy/invitation.js";
 import { decideSsoIdentity, type SsoRefusal } from "../../policy/sso.js";
 import type { VerifiedIdentity } from "../../store/identity-provider.js";
-import type {
-  AuditActor,
-  IdentityLinkRecord,
-  OrganizationRecord,
-  SsoConnectionRecord,
-  UserRecord,
+import {
+  type AuditActor,
+  type IdentityLinkRecord,
+  newUserRecord,
+  type OrganizationRecord,
+  type SsoConnectionRecord,
+  type UserRecord,
 } from "../../store/records.js";
 import type { DurableRepositories } from "../../store/store.js";
 import type { ServiceContext } from "../context.js";
@@ -123,7 +124,7 @@ async function createUser(
   const roles = connection.defaultRoles.filter(
     (id) => Boolean(ctx.matrix.findRole(id)) || custom.some((role) => role.id === id),
   );
-  const user: UserRecord = {
+  const user: UserRecord = newUserRecord({
     id: generateId("usr"),
     organizationId: organization.id,
     email: email as string,
@@ -132,18 +133,8 @@ async function createUser(
     phone: null,
     status: "active",
     roles,
-    passwordHash: null,
-    temporaryPasswordHash: null,
-    temporaryPasswordExpiresAt: null,
-    passwordChangeRequired: false,
-    totp: null,
-    pendingTotpSealed: null,
-    mfaPhone: null,
-    recoveryCodeSealed: null,
-    backupCodeHashes: [],
     createdAt: now,
-    updatedAt: now,
-  };
+  });
   const via = { issuer: identity.issuer, subject: identity.subject };
   await ctx.store.transaction(async (tx) => {
     await tx.organizations.lock(organization.id);
