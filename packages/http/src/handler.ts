@@ -15,6 +15,17 @@ import type { RequestAuth } from "./types.js";
 export interface HandlerContext {
   /** The address of the peer that sent the request (the socket's), e.g. Express's `req.socket.remoteAddress`. */
   readonly clientAddress?: string | null;
+  /**
+   * The path under the base path, when the binding has routed the request already (e.g. Express's `req.path`
+   * under the router's mount); by default the request URL's path under `basePath`.
+   */
+  readonly path?: string;
+  /**
+   * Whether errors are thrown to the binding rather than answered as problems, for a host whose own error
+   * handlers answer them (Set-Cookie lines of the request stay readable through `sessionOf`).
+   * @default false
+   */
+  readonly rethrow?: boolean;
 }
 
 /** A request's session as read by {@link GatehouseHandler.authenticate}, for a host's own routes. */
@@ -37,6 +48,8 @@ export interface GatehouseHandler {
   authenticate(request: Request, context?: HandlerContext): Promise<Authentication>;
   /** The problem+json response of an error (a `GatehouseError`, an `HttpProblem`, or anything: 500). */
   problem(error: unknown, request: Request): Response;
+  /** Whether a route of the table takes this path (under the base path, or `context.path`), whatever the method. */
+  matches(request: Request, context?: HandlerContext): boolean;
   /** The client's address by the handler's rules (trusted header, then the binding's), normalised; or `null`. */
   clientAddressOf(request: Request, context?: HandlerContext): string | null;
 }
@@ -72,7 +85,7 @@ export function createGatehouseHandler(
   const handler = async (request: Request, context?: HandlerContext): Promise<Response> => {
     let state: RequestState | null = null;
     try {
-      const path = pathUnder(new URL(request.url).pathname, settings.basePath);
+      const path = pathOf(request, context);
       const match = path === null ? null : matchRoute(compiled, request.method, path);
       // The session (and the CSRF check) comes before the route is even looked at, as for a host's route.
       state = await readSession(gatehouse, request, settings.cookies, settings.csrf);
@@ -99,9 +112,13 @@ export function createGatehouseHandler(
       const reply = await route.handle(callOf(gatehouse, state, input, params, settings));
       return replyResponse(request, reply, state.jar.lines());
     } catch (error) {
+      if (context?.rethrow) throw error;
       return problem(error, request, state?.jar.lines() ?? []);
     }
   };
+
+  const pathOf = (request: Request, context?: HandlerContext): string | null =>
+    context?.path ?? pathUnder(new URL(request.url).pathname, settings.basePath);
 
   return Object.assign(handler, {
     routes: routeTable,
@@ -110,6 +127,15 @@ export function createGatehouseHandler(
       return { auth: state.auth, setCookies: state.jar.lines() };
     },
     problem: (error: unknown, request: Request) => problem(error, request),
+    matches(request: Request, context?: HandlerContext): boolean {
+      const path = pathOf(request, context);
+      if (path === null) return false;
+      try {
+        return matchRoute(compiled, request.method, path).kind !== "none";
+      } catch {
+        return true; // a path that does not decode is the route's to refuse
+      }
+    },
     clientAddressOf,
   });
 }

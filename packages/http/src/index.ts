@@ -17,7 +17,7 @@ export {
   type HandlerContext,
 } from "./handler.js";
 export type { GatehouseHandlerOptions } from "./options.js";
-export { HttpProblem, type ProblemBody } from "./problem.js";
+export { HttpProblem, type ProblemBody, problemFor } from "./problem.js";
 export type {
   Reply,
   Route,
@@ -27,7 +27,7 @@ export type {
   RouteStage,
   SessionBody,
 } from "./routes/route.js";
-export { getAuth } from "./session.js";
+export { type BindingSession, getAuth, sessionOf } from "./session.js";
 export {
   defaultThrottles,
   type ThrottleLimit,

@@ -136,3 +136,18 @@ function httpStatus(code: ErrorCode): number {
   const status: number | undefined = httpStatusOf(code);
   return typeof status === "number" ? status : 500;
 }
+
+/**
+ * The problem+json response of any error, for a binding's error handler: a `GatehouseError` by its code, an
+ * `HttpProblem` as it says, anything else a 500 with no message. `Retry-After` counts from `now`.
+ * @example return problemFor(error, { now: gatehouse.config.clock.now() });
+ */
+export function problemFor(
+  error: unknown,
+  options: { readonly typeBase?: string; readonly now?: Date } = {},
+): Response {
+  return problemResponse(
+    toProblem(error, options.typeBase ?? "urn:gatehouse:problem:"),
+    options.now ?? new Date(),
+  );
+}

@@ -45,6 +45,40 @@ export function getAuth(request: Request): RequestAuth {
   return state.auth;
 }
 
+/** A request's session as a binding drives it: its token, and the cookie lines its response must carry. */
+export interface BindingSession {
+  /** The token of the request's valid session (or of the one just issued), or `null`. Never log it. */
+  readonly token: string | null;
+  readonly auth: RequestAuth;
+  /** Hands a session the service issued to the client, replacing the cookie lines of this response. */
+  issue(session: { readonly token: string; readonly expiresAt: Date }): void;
+  /** Forgets the session and has the client drop its cookie (and the CSRF cookie). */
+  end(): void;
+  /** The Set-Cookie lines the response must carry, one per cookie. */
+  setCookies(): string[];
+}
+
+/**
+ * The session of a request a Gatehouse handler has read, for a binding's own helpers (issuing a host's
+ * sign-in step, ending a session); `null` before any handler read it.
+ * @example sessionOf(request)?.issue(await gatehouse.changePassword(input));
+ */
+export function sessionOf(request: Request): BindingSession | null {
+  const state = states.get(request);
+  if (!state) return null;
+  return {
+    get token() {
+      return state.token;
+    },
+    get auth() {
+      return state.auth;
+    },
+    issue: (session) => issueSession(state, session),
+    end: () => endSession(state),
+    setCookies: () => state.jar.lines(),
+  };
+}
+
 /**
  * Reads the session cookie, refuses a cross-site write first (403 CSRF, before the store is asked anything),
  * validates the session (sliding its idle deadline) and records the cookie lines to send back: the cookie again
