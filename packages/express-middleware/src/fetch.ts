@@ -27,8 +27,7 @@ export function requestOf(req: Request): globalThis.Request {
   }
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const parsed = (req as ParsedRequest)._body === true || req.readableEnded;
-    if (parsed) {
+    if (consumed(req)) {
       headers.delete("content-length");
       headers.delete("transfer-encoding");
       if (req.body !== undefined) {
@@ -43,6 +42,11 @@ export function requestOf(req: Request): globalThis.Request {
   const request = new globalThis.Request(`${req.protocol}://${hostOf(req)}${req.originalUrl}`, init);
   (req as WithState)[STATE] = { request, gatehouse: null };
   return request;
+}
+
+/** Whether a host's body parser has read the request already (body-parser 1 marks it; 2 reads it to the end). */
+function consumed(req: Request): boolean {
+  return (req as ParsedRequest)._body === true || req.readableEnded || (req.complete && !req.readable);
 }
 
 /** Records the service that read the request's session (its clock times `Retry-After`). */
@@ -80,7 +84,7 @@ function lazyBody(req: Request): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (iterator === null && (req as ParsedRequest)._body === true) {
+        if (iterator === null && consumed(req)) {
           // A host's parser ran between the middleware and the router: the body is what it parsed.
           controller.enqueue(new TextEncoder().encode(JSON.stringify(req.body ?? {})));
           controller.close();
