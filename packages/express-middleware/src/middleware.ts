@@ -3,6 +3,7 @@ import {
   createGatehouseHandler,
   type GatehouseHandler,
   type GatehouseHandlerOptions,
+  signedOut,
 } from "@gatehousejs/http";
 import type { RequestHandler } from "express";
 import { mergeSetCookies, rememberService, requestOf } from "./fetch.js";
@@ -78,6 +79,8 @@ export function gatehouseMiddleware(
 /** The middleware on a handler (the router's own, when no middleware ran before it). */
 export function sessionMiddleware(gatehouse: Gatehouse, handler: GatehouseHandler): RequestHandler {
   return async (req, res, next) => {
+    // Signed out until the session is read: an error handler after a CSRF refusal still finds `req.auth`.
+    req.auth = signedOut as RequestAuth;
     try {
       const request = requestOf(req);
       rememberService(req, gatehouse);

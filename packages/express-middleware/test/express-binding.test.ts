@@ -82,4 +82,32 @@ describe("the Express binding", () => {
     trusted.use("/auth", gatehouseRouter(gatehouse, { throttles }));
     expect(await guesses(trusted, "t")).toEqual([401, 401, 401]);
   });
+
+  test("after a CSRF refusal the host's error handler still finds req.auth, signed out", async () => {
+    const { gatehouse } = await service();
+    const app = express();
+    app.use(gatehouseMiddleware(gatehouse));
+    app.post("/api/echo", (_req, res) => {
+      res.json({ reached: true });
+    });
+    app.use(
+      (
+        error: { status?: number },
+        req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => {
+        res
+          .status(error.status ?? 500)
+          .json({ user: req.auth.user, can: req.auth.can("platform.user-management", "view") });
+      },
+    );
+    const res = await request(app)
+      .post("/api/echo")
+      .set("Host", "app.example.test")
+      .set("Origin", "https://evil.example")
+      .set("Cookie", "gatehouse_session=whatever");
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ user: null, can: false });
+  });
 });

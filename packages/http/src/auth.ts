@@ -3,7 +3,7 @@ import type { SignedInAuth, SignedOutAuth } from "./types.js";
 
 const neverCan = (): false => false;
 
-/** The auth of a request without a valid session. */
+/** The auth of a request without a valid session: every field `null`, `can` always false. */
 export const signedOut: SignedOutAuth = Object.freeze({
   user: null,
   stage: null,

@@ -7,6 +7,7 @@
  * @module @gatehousejs/http
  */
 
+export { signedOut } from "./auth.js";
 export { normalizeAddress, type TrustProxy } from "./client-address.js";
 export { csrfTokenFor } from "./csrf.js";
 export { assertPermission, assertSignedIn } from "./guards.js";
