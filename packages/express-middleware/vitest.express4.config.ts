@@ -10,7 +10,12 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     name: "express-middleware:express4",
-    include: ["test/express-line.test.ts", "test/routes.*.test.ts", "test/middleware.test.ts"],
+    include: [
+      "test/express-line.test.ts",
+      "test/routes.*.test.ts",
+      "test/middleware.test.ts",
+      "test/express-binding.test.ts",
+    ],
     env: { GATEHOUSE_EXPRESS_LINE: "4" },
   },
 });

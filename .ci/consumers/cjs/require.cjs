@@ -12,6 +12,7 @@ const redis = require("@gatehousejs/adapter-redis");
 const middleware = require("@gatehousejs/express-middleware");
 // openid-client is ESM-only: Node 22.12+ requires it from CommonJS (require(esm)).
 const oidc = require("@gatehousejs/oidc");
+const http = require("@gatehousejs/http");
 
 assert.equal(typeof core.createGatehouse, "function");
 assert.equal(matrix.GatehouseError, core.GatehouseError, "one error class across entry points");
@@ -23,8 +24,10 @@ assert.equal(typeof postgres.createPostgresStore, "function");
 assert.equal(typeof redis.createRedisStore, "function");
 assert.equal(typeof middleware.gatehouseMiddleware, "function");
 assert.equal(typeof oidc.createOidcIdentityProvider, "function");
+assert.equal(typeof http.createGatehouseHandler, "function");
 // The suites call vitest's describe/it: without vitest installed, that entry says so.
 assert.throws(() => require("@gatehousejs/core/testing"), /vitest/);
+assert.throws(() => require("@gatehousejs/http/testing"), /vitest/);
 
 (async () => {
   // argon2 is loaded on the first hash, from CommonJS too.

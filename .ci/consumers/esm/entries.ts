@@ -8,11 +8,14 @@ import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from
 import { type AttemptState, emptyAttemptState, presets } from "@gatehousejs/core/policy";
 import { createTestClock, makeOrganization } from "@gatehousejs/core/testing/fixtures";
 import { gatehouseErrorHandler, gatehouseMiddleware } from "@gatehousejs/express-middleware";
+import { createGatehouseHandler, getAuth } from "@gatehousejs/http";
 import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 import { createSqlStore } from "@gatehousejs/sql-base";
 
 // The vitest-bound suites only as types: importing them at run time needs vitest, which is not installed here.
 type Conformance = typeof import("@gatehousejs/core/testing").describeStoreConformance;
+type BindingSuite = typeof import("@gatehousejs/http/testing").describeHttpBinding;
+const bindingSuiteArity: Parameters<BindingSuite>["length"] = 1;
 const conformanceArity: Parameters<Conformance>["length"] = 1;
 
 const grants = compileGrants(defaultMatrix, ["callback.viewer"]);
@@ -41,8 +44,12 @@ const factories: Array<(...args: never[]) => unknown> = [
   gatehouseMiddleware,
   gatehouseErrorHandler,
   createOidcIdentityProvider,
+  createGatehouseHandler,
+  getAuth,
 ];
 assert.ok(factories.every((factory) => typeof factory === "function"));
 const typed: Gatehouse["login"] | undefined = undefined;
 assert.equal(typed, undefined);
-console.log(`esm: every entry point loads (conformance suite takes ${conformanceArity} argument)`);
+console.log(
+  `esm: every entry point loads (conformance suite takes ${conformanceArity} argument, binding suite ${bindingSuiteArity})`,
+);

@@ -1,13 +1,11 @@
 import {
-  canHandle,
   GatehouseError,
   type Matrix,
-  type MatrixShape,
   type PageId,
-  type PermissionHandle,
   type PermissionMap,
   type SessionStage,
 } from "@gatehousejs/core";
+import { assertPermission, assertSignedIn, type RequestAuth as LayerAuth } from "@gatehousejs/http";
 import type { Request, RequestHandler } from "express";
 import type { RegisteredPermissions, RequestAuth, SignedInAuth } from "./types.js";
 
@@ -57,7 +55,7 @@ export function requirePermission<P extends PageId<RegisteredPermissions>>(
   page: P,
   action: RegisteredPermissions[P],
 ): RequestHandler {
-  return permissionGuard(page, action as string, null);
+  return permissionGuard(page, action as string);
 }
 
 /**
@@ -72,37 +70,18 @@ export function createGuards<M extends PermissionMap>(matrix: Matrix<M, string>)
     requireAuth,
     requirePermission: (page, action) => {
       // Resolving here throws a CONFIGURATION error for a pair the matrix lacks, when the app starts.
-      const handle = matrix.permission(page, action);
-      return permissionGuard(page, action as string, { matrix, handle });
+      matrix.permission(page, action);
+      return permissionGuard(page, action as string);
     },
   };
 }
 
-function permissionGuard(
-  page: string,
-  action: string,
-  resolved: { matrix: MatrixShape; handle: PermissionHandle } | null,
-): RequestHandler {
-  let cache = resolved;
+function permissionGuard(page: string, action: string): RequestHandler {
   return (req, _res, next) => {
     try {
       const auth = signedInOrThrow(req, ["authenticated"]);
-      const { matrix } = auth.grants;
-      if (cache === null || cache.matrix !== matrix) {
-        const handle = matrix.findPermission(page, action);
-        if (handle === null) {
-          throw new GatehouseError(
-            "CONFIGURATION",
-            `requirePermission("${page}", "${action}"): the service's matrix has no such permission.`,
-          );
-        }
-        cache = { matrix, handle };
-      }
-      if (!canHandle(auth.grants, cache.handle)) {
-        throw new GatehouseError("FORBIDDEN", `This needs the "${action}" permission on "${page}".`, {
-          permission: { page, action },
-        });
-      }
+      // The layer resolves the pair on the service's matrix: one it lacks is a CONFIGURATION error (500).
+      assertPermission(auth as LayerAuth, page as never, action as never);
       next();
     } catch (error) {
       next(error);
@@ -115,17 +94,5 @@ function signedInOrThrow(req: Request, stages: readonly SessionStage[]): SignedI
   if (auth === undefined) {
     throw new GatehouseError("CONFIGURATION", "gatehouseMiddleware must run before requireAuth.");
   }
-  if (auth.user === null) {
-    throw new GatehouseError("UNAUTHENTICATED", "Sign in first: the session is missing or has expired.");
-  }
-  if (!stages.includes(auth.stage)) {
-    throw new GatehouseError(
-      "UNAUTHENTICATED",
-      `Finish signing in first (the session is at "${auth.stage}").`,
-      {
-        stage: auth.stage,
-      },
-    );
-  }
-  return auth;
+  return assertSignedIn(auth as LayerAuth, { stages }) as unknown as SignedInAuth;
 }

@@ -5,6 +5,7 @@
  * @module @gatehousejs/express-middleware
  */
 
+export type { SessionBody } from "@gatehousejs/http";
 export {
   createGuards,
   type Guards,
@@ -20,7 +21,6 @@ export {
   type ProblemBody,
 } from "./problem.js";
 export { type GatehouseRouterOptions, gatehouseRouter } from "./router.js";
-export type { SessionBody } from "./routes/handler.js";
 export { csrfTokenOf, endSessionCookie, issueSessionCookie, sessionTokenOf } from "./state.js";
 export type {
   Can,

@@ -1,9 +1,13 @@
-import { can, type Gatehouse, type Grants, isGatehouseError, type ValidSession } from "@gatehousejs/core";
+import type { Gatehouse } from "@gatehousejs/core";
+import {
+  createGatehouseHandler,
+  type GatehouseHandler,
+  type GatehouseHandlerOptions,
+  signedOut,
+} from "@gatehousejs/http";
 import type { RequestHandler } from "express";
-import { type CookieSettings, checkCookieSettings, clearSessionCookie, readCookie } from "./cookies.js";
-import { type CsrfSettings, checkCsrf, resolveAllowedOrigins } from "./csrf.js";
-import { attachRequestState, csrfTokenFor, issueSessionCookie, type RequestState } from "./state.js";
-import type { SignedInAuth, SignedOutAuth } from "./types.js";
+import { mergeSetCookies, rememberService, requestOf } from "./fetch.js";
+import type { RequestAuth } from "./types.js";
 
 /** Options of {@link gatehouseMiddleware} (and of `gatehouseRouter`, which takes the same). */
 export interface GatehouseMiddlewareOptions {
@@ -43,41 +47,19 @@ export interface GatehouseMiddlewareOptions {
   csrfToken?: boolean | { cookieName?: string; headerName?: string };
 }
 
-/** The resolved settings of a middleware instance. */
-export interface ResolvedSettings {
-  readonly cookies: CookieSettings;
-  readonly csrf: CsrfSettings;
+/** The HTTP layer's options of the middleware's (Express's "trust proxy" decides forwarded headers). */
+export function handlerOptionsOf(options: GatehouseMiddlewareOptions): GatehouseHandlerOptions {
+  const cookie: NonNullable<GatehouseHandlerOptions["cookie"]> = {};
+  if (options.cookieName !== undefined) cookie.name = options.cookieName;
+  if (options.cookiePath !== undefined) cookie.path = options.cookiePath;
+  if (options.secure !== undefined) cookie.secure = options.secure;
+  if (options.sameSite !== undefined) cookie.sameSite = options.sameSite;
+  const csrf: GatehouseHandlerOptions["csrf"] =
+    options.csrf === false
+      ? false
+      : { allowedOrigins: options.allowedOrigins ?? [], doubleSubmit: options.csrfToken ?? false };
+  return { cookie, csrf };
 }
-
-/** Resolves and checks the options; a misconfiguration throws a CONFIGURATION error at once. */
-export function resolveSettings(options: GatehouseMiddlewareOptions): ResolvedSettings {
-  const token = options.csrfToken === true ? {} : options.csrfToken || null;
-  const cookies = checkCookieSettings({
-    name: options.cookieName ?? "gatehouse_session",
-    path: options.cookiePath ?? "/",
-    secure: options.secure !== false,
-    sameSite: options.sameSite ?? "lax",
-    csrfCookieName: token ? (token.cookieName ?? "gatehouse_csrf") : null,
-  });
-  const csrf: CsrfSettings = {
-    enabled: options.csrf !== false,
-    allowedOrigins: resolveAllowedOrigins(options.allowedOrigins ?? []),
-    tokenHeader: token ? (token.headerName ?? "x-csrf-token").toLowerCase() : null,
-  };
-  return { cookies, csrf };
-}
-
-const neverCan = (): false => false;
-
-/** The `req.auth` of a request without a valid session. */
-export const signedOut: SignedOutAuth = Object.freeze({
-  user: null,
-  stage: null,
-  session: null,
-  organization: null,
-  grants: null,
-  can: neverCan,
-});
 
 /**
  * Reads the session cookie, validates the session (sliding its idle deadline), and sets `req.auth`. When the
@@ -91,61 +73,23 @@ export function gatehouseMiddleware(
   gatehouse: Gatehouse,
   options: GatehouseMiddlewareOptions = {},
 ): RequestHandler {
-  return createMiddleware(gatehouse, resolveSettings(options));
+  return sessionMiddleware(gatehouse, createGatehouseHandler(gatehouse, handlerOptionsOf(options)));
 }
 
-/** The middleware on resolved settings (the router builds its own from the same options). */
-export function createMiddleware(gatehouse: Gatehouse, settings: ResolvedSettings): RequestHandler {
-  const { cookies, csrf } = settings;
+/** The middleware on a handler (the router's own, when no middleware ran before it). */
+export function sessionMiddleware(gatehouse: Gatehouse, handler: GatehouseHandler): RequestHandler {
   return async (req, res, next) => {
-    const state: RequestState = { gatehouse, cookies, token: null };
-    attachRequestState(req, state);
-    req.auth = signedOut;
+    // Signed out until the session is read: an error handler after a CSRF refusal still finds `req.auth`.
+    req.auth = signedOut as RequestAuth;
     try {
-      const token = readCookie(req, cookies.name);
-      checkCsrf(req, csrf, token);
-      if (token === null) return next();
-      const valid = await validCookieSession(gatehouse, token);
-      if (valid === null) {
-        clearSessionCookie(res, cookies);
-        return next();
-      }
-      state.token = token;
-      // The idle deadline slid (the service wrote the activity back): the cookie follows it. In double-submit
-      // mode a missing or outdated CSRF cookie is sent again too.
-      const csrfCookie = cookies.csrfCookieName === null ? null : readCookie(req, cookies.csrfCookieName);
-      if (valid.refreshed || (cookies.csrfCookieName !== null && csrfCookie !== csrfTokenFor(token))) {
-        issueSessionCookie(req, res, { token, expiresAt: valid.session.expiresAt });
-      }
-      req.auth = signedIn(valid);
+      const request = requestOf(req);
+      rememberService(req, gatehouse);
+      const { auth, setCookies } = await handler.authenticate(request);
+      mergeSetCookies(res, setCookies);
+      req.auth = auth as RequestAuth;
       next();
     } catch (error) {
       next(error);
     }
-  };
-}
-
-/** The cookie's session; a value the service refuses to read (too long to be a token) is no session either. */
-async function validCookieSession(gatehouse: Gatehouse, token: string): Promise<ValidSession | null> {
-  try {
-    return await gatehouse.validateSession({ sessionToken: token });
-  } catch (error) {
-    if (isGatehouseError(error, "VALIDATION")) return null;
-    throw error;
-  }
-}
-
-function signedIn(valid: ValidSession): SignedInAuth {
-  const { session } = valid;
-  const grants = valid.grants as Grants<never>;
-  const check = (page: string, action: string): boolean => can(grants, page as never, action as never);
-  return {
-    user: valid.user,
-    stage: session.stage,
-    session,
-    organization: valid.organization,
-    grants: valid.grants as SignedInAuth["grants"],
-    // A pending stage holds no permission, whatever its user's roles.
-    can: session.stage === "authenticated" ? check : neverCan,
   };
 }

@@ -1,21 +1,14 @@
-import type { Gatehouse } from "@gatehousejs/core";
-import express, { type RequestHandler, type Router } from "express";
-import { createMiddleware, type GatehouseMiddlewareOptions, resolveSettings } from "./middleware.js";
+import { type Gatehouse, GatehouseError, type RateLimiter } from "@gatehousejs/core";
+import { createGatehouseHandler, sessionOf, type ThrottleOptions } from "@gatehousejs/http";
+import express, { type Router } from "express";
+import { mergeSetCookies, rememberService, requestOf, sendResponse, serviceOf } from "./fetch.js";
+import { type GatehouseMiddlewareOptions, handlerOptionsOf, sessionMiddleware } from "./middleware.js";
 import { type ErrorHandlerOptions, gatehouseErrorHandler } from "./problem.js";
-import { mountAuditRoutes } from "./routes/audit.js";
-import { mountAuthRoutes } from "./routes/auth.js";
-import type { RouteContext } from "./routes/handler.js";
-import { mountMfaRoutes } from "./routes/mfa.js";
-import { mountPasswordRoutes } from "./routes/password.js";
-import { mountRoleRoutes } from "./routes/roles.js";
-import { mountUserRoutes } from "./routes/users.js";
-import { findRequestState } from "./state.js";
 
 /** Options of {@link gatehouseRouter}: the middleware's cookie and CSRF options, and the routes' own. */
 export interface GatehouseRouterOptions extends GatehouseMiddlewareOptions, ErrorHandlerOptions {
   /**
-   * The largest JSON body accepted; a larger one is answered 413. Applies only when no body parser ran
-   * before the router.
+   * The largest JSON body accepted; a larger one is answered 413. Bytes, or a size such as `"100kb"`.
    * @default "100kb"
    */
   bodyLimit?: string | number;
@@ -31,41 +24,67 @@ export interface GatehouseRouterOptions extends GatehouseMiddlewareOptions, Erro
    * @default true
    */
   handleErrors?: boolean;
+  /**
+   * Where the per-client throttles count (keyed by `req.ip`, which follows Express's "trust proxy").
+   * @default createMemoryRateLimiter()
+   */
+  rateLimiter?: RateLimiter;
+  /** The per-client limits (see `defaultThrottles` of `@gatehousejs/http`); `false` turns them off. */
+  throttles?: ThrottleOptions;
 }
 
 /**
  * The JSON routes of every flow: sign-in (password, second factor, recovery code), logout, password change
- * and reset, MFA enrolment, recovery code, users, roles and the audit log. Mount it under a prefix. When a
- * `gatehouseMiddleware` for the same service runs before it, the router uses its cookie settings; otherwise
- * it reads the session itself with its own options.
+ * and reset, MFA enrolment, recovery code, users, roles and the audit log, served by `@gatehousejs/http`.
+ * Mount it under a prefix. When a `gatehouseMiddleware` for the same service runs before it, the router uses
+ * its session reading and cookie settings; otherwise it reads the session itself with its own options.
  * @example
  * app.use("/api/auth", gatehouseRouter(gatehouse, { allowedOrigins: ["https://app.example.com"] }));
  */
 export function gatehouseRouter(gatehouse: Gatehouse, options: GatehouseRouterOptions = {}): Router {
-  const middleware = createMiddleware(gatehouse, resolveSettings(options));
-  const context: RouteContext = { gatehouse, exposeToken: options.exposeToken === true };
+  const handler = createGatehouseHandler(gatehouse, {
+    ...handlerOptionsOf(options),
+    bodyLimitBytes: bytesOf(options.bodyLimit ?? "100kb"),
+    exposeToken: options.exposeToken === true,
+    ...(options.rateLimiter && { rateLimiter: options.rateLimiter }),
+    ...(options.throttles !== undefined && { throttles: options.throttles }),
+  });
+  const session = sessionMiddleware(gatehouse, handler);
   const router = express.Router();
 
-  // The session (and the CSRF check) comes before the body is even parsed.
-  const session: RequestHandler = (req, res, next) => {
-    if (findRequestState(req)?.gatehouse === gatehouse) next();
-    else middleware(req, res, next);
-  };
-  router.use(session);
-  router.use(express.json({ limit: options.bodyLimit ?? "100kb" }));
-  router.use((_req, res, next) => {
-    // Session bodies, recovery codes and TOTP secrets must never sit in a shared or browser cache.
-    res.setHeader("Cache-Control", "no-store");
-    next();
+  // The session (and the CSRF check) comes before the body is even read.
+  router.use((req, res, next) => {
+    if (serviceOf(req) === gatehouse) next();
+    else session(req, res, next);
   });
-
-  mountAuthRoutes(router, context);
-  mountPasswordRoutes(router, context);
-  mountMfaRoutes(router, context);
-  mountUserRoutes(router, context);
-  mountRoleRoutes(router, context);
-  mountAuditRoutes(router, context);
+  router.use(async (req, res, next) => {
+    const request = requestOf(req);
+    rememberService(req, gatehouse);
+    const context = {
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? null,
+      path: req.path,
+      rethrow: true,
+    };
+    if (!handler.matches(request, context)) return next();
+    try {
+      await sendResponse(res, await handler(request, context));
+    } catch (error) {
+      // Session bodies, recovery codes and TOTP secrets must never sit in a shared or browser cache.
+      res.setHeader("Cache-Control", "no-store");
+      mergeSetCookies(res, sessionOf(request)?.setCookies() ?? []);
+      next(error);
+    }
+  });
 
   if (options.handleErrors !== false) router.use(gatehouseErrorHandler(options));
   return router;
+}
+
+/** A size as bytes: a number, or digits with `b`, `kb`, `mb` (1024-based, as Express's body parser). */
+function bytesOf(size: string | number): number {
+  if (typeof size === "number") return size;
+  const found = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb)?\s*$/i.exec(size);
+  if (!found) throw new GatehouseError("CONFIGURATION", `bodyLimit: "${size}" is not a size.`);
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(found[2] ?? "b").toLowerCase() as "b" | "kb" | "mb"];
+  return Math.floor(Number(found[1]) * unit);
 }

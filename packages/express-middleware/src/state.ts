@@ -1,36 +1,15 @@
-import { type Gatehouse, GatehouseError, hashToken } from "@gatehousejs/core";
+import { GatehouseError } from "@gatehousejs/core";
+import { type BindingSession, csrfTokenFor, sessionOf } from "@gatehousejs/http";
 import type { Request, Response } from "express";
-import { type CookieSettings, clearSessionCookie, setSessionCookie } from "./cookies.js";
+import { hasRequest, mergeSetCookies, requestOf } from "./fetch.js";
 
-/** What `gatehouseMiddleware` keeps on a request for the routes behind it; hidden from `req.auth`. */
-export interface RequestState {
-  readonly gatehouse: Gatehouse;
-  readonly cookies: CookieSettings;
-  /** The token of the request's valid session, or `null`. Never put on `req.auth`, so it is never logged. */
-  token: string | null;
-}
-
-const STATE = Symbol.for("@gatehousejs/express-middleware.state");
-
-type WithState = Request & { [STATE]?: RequestState };
-
-/** The state `gatehouseMiddleware` attached, or `null` when it has not run on this request. */
-export function findRequestState(req: Request): RequestState | null {
-  return (req as WithState)[STATE] ?? null;
-}
-
-/** Attaches the state to a request. */
-export function attachRequestState(req: Request, state: RequestState): void {
-  (req as WithState)[STATE] = state;
-}
-
-/** The state, or a CONFIGURATION error naming the missing middleware. */
-export function requestStateOrThrow(req: Request): RequestState {
-  const state = findRequestState(req);
-  if (!state) {
+/** The session the middleware read, or a CONFIGURATION error naming the missing middleware. */
+function sessionOrThrow(req: Request): BindingSession {
+  const session = hasRequest(req) ? sessionOf(requestOf(req)) : null;
+  if (!session) {
     throw new GatehouseError("CONFIGURATION", "gatehouseMiddleware must run before this handler.");
   }
-  return state;
+  return session;
 }
 
 /**
@@ -38,15 +17,7 @@ export function requestStateOrThrow(req: Request): RequestState {
  * (e.g. `gatehouse.revealRecoveryCode({ sessionToken, password })`); `null` without a valid session.
  */
 export function sessionTokenOf(req: Request): string | null {
-  return findRequestState(req)?.token ?? null;
-}
-
-/**
- * The double-submit CSRF token of a session: a hash of its token, so it is bound to the session, a cookie
- * planted by a sibling subdomain cannot forge it, and it reveals nothing of the token itself.
- */
-export function csrfTokenFor(sessionToken: string): string {
-  return hashToken(`gatehouse-csrf:${sessionToken}`);
+  return hasRequest(req) ? (sessionOf(requestOf(req))?.token ?? null) : null;
 }
 
 /** The CSRF token to send in `x-csrf-token` for the request's session, or `null` without a session. */
@@ -66,17 +37,14 @@ export function issueSessionCookie(
   res: Response,
   session: { readonly token: string; readonly expiresAt: Date },
 ): void {
-  const state = requestStateOrThrow(req);
-  state.token = session.token;
-  // Max-Age on the service's clock: the same clock that decides when the session ends.
-  const maxAgeSeconds = (session.expiresAt.getTime() - state.gatehouse.config.clock.now().getTime()) / 1000;
-  const csrf = state.cookies.csrfCookieName === null ? null : csrfTokenFor(session.token);
-  setSessionCookie(res, state.cookies, session.token, maxAgeSeconds, csrf);
+  const state = sessionOrThrow(req);
+  state.issue(session);
+  mergeSetCookies(res, state.setCookies());
 }
 
 /** Forgets the request's session and tells the browser to drop its cookie (and the CSRF cookie). */
 export function endSessionCookie(req: Request, res: Response): void {
-  const state = requestStateOrThrow(req);
-  state.token = null;
-  clearSessionCookie(res, state.cookies);
+  const state = sessionOrThrow(req);
+  state.end();
+  mergeSetCookies(res, state.setCookies());
 }

@@ -1,13 +1,10 @@
 import { createMemoryStore } from "@gatehousejs/core";
-import { describe } from "vitest";
-import { describeAdminRoutes } from "./suites/admin.js";
-import { describeCsrf } from "./suites/csrf.js";
-import { describeSignInRoutes } from "./suites/sign-in.js";
+import { describeHttpBinding } from "@gatehousejs/http/testing";
+import { expressBinding } from "./support/binding.js";
 
-// Every route on the memory store: a new store for each test.
-describe("routes on the memory store", () => {
-  const store = () => createMemoryStore();
-  describeSignInRoutes(store);
-  describeAdminRoutes(store);
-  describeCsrf(store);
+// Every route case of the HTTP layer through Express, on the memory store: a new store for each test.
+describeHttpBinding({
+  name: `Express ${process.env.GATEHOUSE_EXPRESS_LINE ?? "5"} on the memory store`,
+  store: () => createMemoryStore(),
+  create: expressBinding,
 });

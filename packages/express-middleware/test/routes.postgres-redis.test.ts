@@ -1,12 +1,23 @@
-import { describeAdminRoutes } from "./suites/admin.js";
-import { describeCsrf } from "./suites/csrf.js";
-import { describeSignInRoutes } from "./suites/sign-in.js";
+import { randomBytes } from "node:crypto";
+import { createRedisRateLimiter } from "@gatehousejs/adapter-redis";
+import { describeHttpBinding } from "@gatehousejs/http/testing";
+import { expressBinding } from "./support/binding.js";
 import { describeOnPostgresAndRedis } from "./support/stores.js";
 
-// Every route on the composed store the design recommends: durable data in PostgreSQL, sessions, attempts and
-// tokens in Redis. One schema and one key prefix for the file; each test uses addresses of its own.
-await describeOnPostgresAndRedis("routes on PostgreSQL + Redis", (store) => {
-  describeSignInRoutes(store);
-  describeAdminRoutes(store);
-  describeCsrf(store);
+// Every route case through Express on the composed store the design recommends: durable data in PostgreSQL,
+// sessions, attempts, tokens and the per-client throttles in Redis. One schema and one key prefix for the
+// file; each test uses addresses, and a throttle prefix, of its own.
+await describeOnPostgresAndRedis("PostgreSQL + Redis", (store, shared) => {
+  describeHttpBinding({
+    name: `Express ${process.env.GATEHOUSE_EXPRESS_LINE ?? "5"} on PostgreSQL + Redis`,
+    store,
+    create: (gatehouse, options) => {
+      const { redis, keyPrefix } = shared();
+      const prefix = `${keyPrefix}${randomBytes(4).toString("hex")}:`;
+      return expressBinding(gatehouse, {
+        rateLimiter: createRedisRateLimiter({ redis, keyPrefix: prefix }),
+        ...options,
+      });
+    },
+  });
 });

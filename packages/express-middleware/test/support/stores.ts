@@ -49,12 +49,12 @@ async function redisAnswers(): Promise<boolean> {
 }
 
 /**
- * Declares `declare(store)` on the composed store: durable data in PostgreSQL (a fresh schema, dropped
- * afterwards) and sessions, attempts and tokens in Redis (a key prefix of this run, removed afterwards).
+ * Declares `declare(store, redis)` on the composed store: durable data in PostgreSQL (a fresh schema, dropped
+ * afterwards) and sessions, attempts and tokens in Redis (a key prefix of this run, removed afterwards); `redis` lends the client and prefix, for a rate limiter.
  */
 export async function describeOnPostgresAndRedis(
   title: string,
-  declare: (store: StoreSource) => void,
+  declare: (store: StoreSource, redis: () => { redis: Redis; keyPrefix: string }) => void,
 ): Promise<void> {
   const [postgresUp, redisUp] = await Promise.all([postgresAnswers(), redisAnswers()]);
   if (!postgresUp || !redisUp) {
@@ -92,10 +92,13 @@ export async function describeOnPostgresAndRedis(
       redis.disconnect();
     });
 
-    declare(() => {
-      if (store === null) throw new Error("the composed store is used outside its describe block");
-      return store;
-    });
+    declare(
+      () => {
+        if (store === null) throw new Error("the composed store is used outside its describe block");
+        return store;
+      },
+      () => ({ redis, keyPrefix }),
+    );
   });
 }
 

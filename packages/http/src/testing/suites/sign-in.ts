@@ -1,16 +1,16 @@
 import { generateTotpCode, presets, teamMatrix } from "@gatehousejs/core";
 import { describe, expect, test } from "vitest";
-import { setCookieOf } from "../support/client.js";
-import { decodeBase32, MINUTE, SECOND, setup, staff, system, unique } from "../support/service.js";
-import type { StoreSource } from "../support/stores.js";
+import { setCookieOf } from "../client.js";
+import type { Setup } from "../harness.js";
+import { decodeBase32, MINUTE, SECOND, staff, system, unique } from "../harness.js";
 
 const COOKIE = "gatehouse_session";
 
 /** Sign-in, logout, sessions, lockout, password change and reset, MFA: every sign-in route. */
-export function describeSignInRoutes(store: StoreSource): void {
+export function describeSignInRoutes(setup: Setup): void {
   describe("POST /auth/login", () => {
     test("signs in: sets an HttpOnly, Secure, SameSite=Lax cookie and answers the stage, user and factors", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = h.browser();
       const res = await b.post("/auth/login", { email: admin.email, password: admin.password });
@@ -37,7 +37,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a wrong password and an unknown address get the same 401 problem", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const wrong = await h.browser().post("/auth/login", { email: admin.email, password: "wrong" });
       const unknown = await h
@@ -52,7 +52,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("the lockout is answered 423 with Retry-After in seconds", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = h.browser();
       for (let i = 0; i < 2; i++) {
@@ -73,7 +73,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a malformed body is a 400 naming each bad field; a body that is not JSON is a 400 too", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const res = await h.browser().post("/auth/login", { email: 42 });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("VALIDATION");
@@ -88,7 +88,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a body over 100 kB is refused with 413 before anything reads it", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const res = await h.browser().post("/auth/login", { email: "a@b.test", password: "x".repeat(120_000) });
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ status: 413, code: "PAYLOAD_TOO_LARGE" });
@@ -96,7 +96,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("signing in again ends the session this browser held before", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       const first = b.cookies.get(COOKIE) as string;
@@ -108,7 +108,7 @@ export function describeSignInRoutes(store: StoreSource): void {
 
   describe("sessions", () => {
     test("idle expiry on the service's clock: activity slides the cookie, 15 quiet minutes end it", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       h.clock.advance(14 * MINUTE);
@@ -127,7 +127,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a request within the activity interval writes nothing and does not resend the cookie", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       h.clock.advance(20 * SECOND);
@@ -137,7 +137,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("POST /auth/logout ends the session and clears the cookie; the old token is refused afterwards", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       const token = b.cookies.get(COOKIE) as string;
@@ -154,7 +154,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("no session: guarded routes and GET /auth/session answer 401", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       expect((await h.browser().get("/auth/session")).status).toBe(401);
       expect((await h.browser().get("/api/users-page")).status).toBe(401);
       expect((await h.browser().get("/auth/users")).status).toBe(401);
@@ -165,7 +165,7 @@ export function describeSignInRoutes(store: StoreSource): void {
 
   describe("password", () => {
     test("an invited user signs in with the temporary password at the password-change stage, then sets one", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { organization, admin } = await h.enterpriseOrg();
       const email = `new-${unique()}@acme.test`;
       await h.gatehouse.inviteUsers(admin.actor, {
@@ -195,7 +195,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a signed-in user changes their password by giving the current one", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       const without = await b.post("/auth/password/change", { newPassword: "another long passphrase" });
@@ -216,7 +216,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("forgot password answers 202 with the same body whether or not the address is registered", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const known = await h.browser().post("/auth/password/forgot", { email: admin.email });
       const unknown = await h
@@ -236,7 +236,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("a reset link sets a new password once; it never signs in; a used link is 410", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { admin } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       await h.browser().post("/auth/password/forgot", { email: admin.email });
@@ -259,7 +259,7 @@ export function describeSignInRoutes(store: StoreSource): void {
 
   describe("multi-factor authentication (TOTP, recovery code)", () => {
     async function enrolled() {
-      const h = setup({ store: store() });
+      const h = setup();
       const { organization, admin } = await h.enterpriseOrg();
       await h.gatehouse.updateOrganizationSettings(staff, {
         organizationId: organization.id,
@@ -370,7 +370,7 @@ export function describeSignInRoutes(store: StoreSource): void {
 
   describe("SMS codes and the 2FA phone (team)", () => {
     test("activation, 2FA phone binding, then a sign-in with a code sent by SMS", async () => {
-      const h = setup({ store: store(), matrix: teamMatrix, policy: presets.team });
+      const h = setup({ matrix: teamMatrix, policy: presets.team });
       const organization = await h.gatehouse.createOrganization(staff, {
         name: `Team ${unique()}`,
         preset: "team",
@@ -436,7 +436,7 @@ export function describeSignInRoutes(store: StoreSource): void {
     });
 
     test("an activation link works once", async () => {
-      const h = setup({ store: store(), matrix: teamMatrix, policy: presets.team });
+      const h = setup({ matrix: teamMatrix, policy: presets.team });
       const organization = await h.gatehouse.createOrganization(staff, {
         name: `Team ${unique()}`,
         preset: "team",

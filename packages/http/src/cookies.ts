@@ -1,8 +1,7 @@
 import { GatehouseError } from "@gatehousejs/core";
 import { parseCookie, stringifySetCookie } from "cookie";
-import type { Request, Response } from "express";
 
-/** How the session cookie is written; resolved once from the middleware's options. */
+/** How the session cookie is written; resolved once from the handler's options. */
 export interface CookieSettings {
   readonly name: string;
   readonly path: string;
@@ -36,12 +35,30 @@ export function checkCookieSettings(settings: CookieSettings): CookieSettings {
   return settings;
 }
 
-/** The value of one cookie of the request, or `null`. */
-export function readCookie(req: Request, name: string): string | null {
-  const header = req.headers.cookie;
+/** The value of one cookie of a `Cookie` header, or `null`. */
+export function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header?.includes(name)) return null;
   const value = parseCookie(header)[name];
   return value ? value : null;
+}
+
+/**
+ * The Set-Cookie lines of one response: a later line for a cookie replaces an earlier one of the same name,
+ * so a route that ends a session the request refreshed sends only the clearing line.
+ */
+export class SetCookies {
+  readonly #lines = new Map<string, string>();
+
+  /** Sets (or replaces) the line of cookie `name`. */
+  set(name: string, line: string): void {
+    this.#lines.delete(name);
+    this.#lines.set(name, line);
+  }
+
+  /** The lines, in the order they were last set. */
+  lines(): string[] {
+    return [...this.#lines.values()];
+  }
 }
 
 /**
@@ -49,7 +66,7 @@ export function readCookie(req: Request, name: string): string | null {
  * with the session. Max-Age rather than Expires: it is relative, so it holds whatever the browser's clock.
  */
 export function setSessionCookie(
-  res: Response,
+  jar: SetCookies,
   settings: CookieSettings,
   token: string,
   maxAgeSeconds: number,
@@ -57,16 +74,14 @@ export function setSessionCookie(
 ): void {
   const maxAge = Math.max(0, Math.floor(maxAgeSeconds));
   const attributes = { maxAge, path: settings.path, secure: settings.secure, sameSite: settings.sameSite };
-  replaceCookie(
-    res,
+  jar.set(
     settings.name,
     stringifySetCookie({ name: settings.name, value: token, ...attributes, httpOnly: true }),
   );
   // The CSRF cookie is meant to be read by the page's script, so it is not HttpOnly; it is no secret of the
   // session (a hash of the token), only proof that a request came from a page of this origin.
   if (settings.csrfCookieName !== null && csrfToken !== null) {
-    replaceCookie(
-      res,
+    jar.set(
       settings.csrfCookieName,
       stringifySetCookie({ name: settings.csrfCookieName, value: csrfToken, ...attributes }),
     );
@@ -74,7 +89,7 @@ export function setSessionCookie(
 }
 
 /** Clears the session cookie (and the CSRF cookie), e.g. at logout or when the session has expired. */
-export function clearSessionCookie(res: Response, settings: CookieSettings): void {
+export function clearSessionCookie(jar: SetCookies, settings: CookieSettings): void {
   for (const name of [settings.name, settings.csrfCookieName]) {
     if (name === null) continue;
     const options = {
@@ -84,14 +99,6 @@ export function clearSessionCookie(res: Response, settings: CookieSettings): voi
       sameSite: settings.sameSite,
       httpOnly: name === settings.name,
     };
-    replaceCookie(res, name, stringifySetCookie({ name, value: "", ...options }));
+    jar.set(name, stringifySetCookie({ name, value: "", ...options }));
   }
-}
-
-/** Sets a cookie, replacing an earlier Set-Cookie of the same name in this response rather than adding one. */
-function replaceCookie(res: Response, name: string, header: string): void {
-  const existing = res.getHeader("Set-Cookie");
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  const prefix = `${name}=`;
-  res.setHeader("Set-Cookie", [...list.filter((cookie) => !cookie.startsWith(prefix)), header]);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { setCookieOf } from "../support/client.js";
-import { type Harness, SECOND, setup, unique } from "../support/service.js";
-import type { StoreSource } from "../support/stores.js";
+import { setCookieOf } from "../client.js";
+import type { Setup } from "../harness.js";
+import { type Harness, SECOND, unique } from "../harness.js";
 
 /** An organization with an administrator, a manager and a viewer, each with a signed-in browser. */
 async function organizationWithStaff(h: Harness) {
@@ -24,10 +24,10 @@ async function organizationWithStaff(h: Harness) {
 }
 
 /** Users, roles and the audit log: happy paths, permissions, tenancy and malformed input. */
-export function describeAdminRoutes(store: StoreSource): void {
+export function describeAdminRoutes(setup: Setup): void {
   describe("users", () => {
     test("GET /auth/users lists the organization's users, searchable and paginated", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asViewer, admin, manager } = await organizationWithStaff(h);
       const all = await asViewer.get("/auth/users");
       expect(all.status).toBe(200);
@@ -52,7 +52,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("POST /auth/users/invitations invites a batch into the session's organization, never the body's", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, organization } = await organizationWithStaff(h);
       const other = await h.enterpriseOrg();
       const [a, b] = [`a-${unique()}@acme.test`, `b-${unique()}@acme.test`];
@@ -81,7 +81,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("an invitation batch with a bad or registered address is refused whole, with a reason per address", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, manager } = await organizationWithStaff(h);
       const fresh = `fresh-${unique()}@acme.test`;
       const res = await asAdmin.post("/auth/users/invitations", {
@@ -99,7 +99,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("POST /auth/users adds one person; PATCH edits; DELETE removes", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, admin } = await organizationWithStaff(h);
       const email = `added-${unique()}@acme.test`;
       const added = await asAdmin.post("/auth/users", {
@@ -138,7 +138,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("a manager may view and edit users but not delete them (403); the viewer may not edit", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asManager, asViewer, viewer } = await organizationWithStaff(h);
       const del = await asManager.delete(`/auth/users/${viewer.user.id}`);
       expect(del.status).toBe(403);
@@ -153,7 +153,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("another organization's users are 404, whatever the method", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin } = await organizationWithStaff(h);
       const other = await h.enterpriseOrg();
       const id = other.admin.user.id;
@@ -168,7 +168,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("the last administrator cannot delete themselves (409)", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, admin } = await organizationWithStaff(h);
       const res = await asAdmin.delete(`/auth/users/${admin.user.id}`);
       expect(res.status).toBe(409);
@@ -176,7 +176,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("an administrator sends a reset link, resends an invitation, ends sessions; unlocking is not offered (enterprise)", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, organization, admin, viewer } = await organizationWithStaff(h);
       const reset = await asAdmin.post(`/auth/users/${viewer.user.id}/password-reset`);
       expect(reset.status).toBe(202);
@@ -202,7 +202,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("a user changing their own address must give their current password; a wrong one is a failed attempt", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, admin } = await organizationWithStaff(h);
       const email = `renamed-${unique()}@acme.test`;
       const missing = await asAdmin.patch(`/auth/users/${admin.user.id}`, { email });
@@ -217,7 +217,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("a user who changes their own address, or ends their own sessions, loses the cookie with the session", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, admin } = await organizationWithStaff(h);
       const res = await asAdmin.patch(`/auth/users/${admin.user.id}`, {
         email: `renamed-${unique()}@acme.test`,
@@ -233,7 +233,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("the actor is the session's user: a body cannot act as someone else", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asViewer, admin, manager } = await organizationWithStaff(h);
       const email = `x-${unique()}@acme.test`;
       const res = await asViewer.post("/auth/users", {
@@ -255,7 +255,7 @@ export function describeAdminRoutes(store: StoreSource): void {
 
   describe("roles", () => {
     test("list, create, edit and delete a custom role", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin } = await organizationWithStaff(h);
       const list = await asAdmin.get("/auth/roles");
       expect(list.status).toBe(200);
@@ -282,7 +282,7 @@ export function describeAdminRoutes(store: StoreSource): void {
     });
 
     test("unknown permissions are a 400 naming each; a default role cannot change (422); a manager cannot create (403)", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, asManager } = await organizationWithStaff(h);
       const unknown = await asAdmin.post("/auth/roles", {
         name: "Odd",
@@ -302,7 +302,7 @@ export function describeAdminRoutes(store: StoreSource): void {
 
   describe("audit log", () => {
     test("GET /auth/audit pages the organization's log, newest first; it needs view-audit", async () => {
-      const h = setup({ store: store() });
+      const h = setup();
       const { asAdmin, asManager, admin } = await organizationWithStaff(h);
       h.clock.advance(5 * SECOND);
       await h.browser().post("/auth/login", { email: admin.email, password: "wrong" });

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { ORIGIN } from "../support/client.js";
-import { setup } from "../support/service.js";
-import type { StoreSource } from "../support/stores.js";
+import type { GatehouseHandlerOptions } from "../../options.js";
+import { ORIGIN } from "../client.js";
+import type { Setup } from "../harness.js";
 
 /** Cross-site request forgery: cookie-authenticated writes must show they come from this site. */
-export function describeCsrf(store: StoreSource): void {
+export function describeCsrf(setup: Setup): void {
   describe("CSRF", () => {
-    async function signedIn(routerOptions = {}) {
-      const h = setup({ store: store(), router: routerOptions });
+    async function signedIn(handler: GatehouseHandlerOptions = {}) {
+      const h = setup({ handler });
       const { admin, organization } = await h.enterpriseOrg();
       const b = await h.signIn(admin.email, admin.password);
       return { h, b, admin, organization };
@@ -47,7 +47,7 @@ export function describeCsrf(store: StoreSource): void {
     });
 
     test("an origin of the allow-list passes", async () => {
-      const { b } = await signedIn({ allowedOrigins: ["https://admin.example.test/"] });
+      const { b } = await signedIn({ csrf: { allowedOrigins: ["https://admin.example.test/"] } });
       const allowed = await b.bare("post", "/api/echo", {
         origin: "https://admin.example.test",
         "sec-fetch-site": "same-site",

@@ -1,15 +1,15 @@
-import { GatehouseError, timingSafeEqualString } from "@gatehousejs/core";
-import type { Request } from "express";
+import { GatehouseError, hashToken, timingSafeEqualString } from "@gatehousejs/core";
 import { HttpProblem } from "./problem.js";
-import { csrfTokenFor } from "./state.js";
 
-/** The CSRF rules, resolved once from the middleware's options. */
+/** The CSRF rules, resolved once from the handler's options. */
 export interface CsrfSettings {
   readonly enabled: boolean;
   /** Exact origins (`scheme://host[:port]`) allowed besides the request's own host. */
   readonly allowedOrigins: ReadonlySet<string>;
-  /** The header of the double-submit token, or `null` when that mode is off. */
+  /** The header of the double-submit token (lower case), or `null` when that mode is off. */
   readonly tokenHeader: string | null;
+  /** Whether `X-Forwarded-Host` names the public host (only behind a proxy the host trusts). */
+  readonly trustForwardedHost: boolean;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
@@ -32,21 +32,29 @@ export function resolveAllowedOrigins(origins: readonly string[]): ReadonlySet<s
 }
 
 /**
+ * The double-submit CSRF token of a session: a hash of its token, so it is bound to the session, a cookie
+ * planted by a sibling subdomain cannot forge it, and it reveals nothing of the token itself.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return hashToken(`gatehouse-csrf:${sessionToken}`);
+}
+
+/**
  * Refuses a cross-site state-changing request (403, code `CSRF`). A request that carries the session cookie
  * must show it comes from this site: `Sec-Fetch-Site: same-origin` (or `none`, typed by the user), an `Origin`
  * of this host or of the allow-list, or, in double-submit mode, the session's CSRF token in the header.
  * A request without the cookie has no session to ride on; it is still refused when the browser says it is
  * cross-site, so another site cannot sign a victim into the attacker's account (login CSRF).
  */
-export function checkCsrf(req: Request, settings: CsrfSettings, sessionToken: string | null): void {
-  if (!settings.enabled || SAFE_METHODS.has(req.method)) return;
-  const verdict = judgeOrigin(req, settings);
+export function checkCsrf(request: Request, settings: CsrfSettings, sessionToken: string | null): void {
+  if (!settings.enabled || SAFE_METHODS.has(request.method)) return;
+  const verdict = judgeOrigin(request, settings);
   if (verdict === "same-site") return;
   if (sessionToken === null) {
     if (verdict === "unknown") return;
   } else if (settings.tokenHeader !== null) {
-    const sent = req.headers[settings.tokenHeader];
-    if (typeof sent === "string" && timingSafeEqualString(sent, csrfTokenFor(sessionToken))) return;
+    const sent = request.headers.get(settings.tokenHeader);
+    if (sent !== null && timingSafeEqualString(sent, csrfTokenFor(sessionToken))) return;
   }
   throw new HttpProblem(
     403,
@@ -56,21 +64,21 @@ export function checkCsrf(req: Request, settings: CsrfSettings, sessionToken: st
 }
 
 /** What the browser's headers say of the request's origin. */
-function judgeOrigin(req: Request, settings: CsrfSettings): "same-site" | "cross-site" | "unknown" {
-  const origin = req.headers.origin;
-  const allowed = typeof origin === "string" && isAllowedOrigin(req, origin, settings);
-  const fetchSite = req.headers["sec-fetch-site"];
-  if (typeof fetchSite === "string") {
+function judgeOrigin(request: Request, settings: CsrfSettings): "same-site" | "cross-site" | "unknown" {
+  const origin = request.headers.get("origin");
+  const allowed = origin !== null && isAllowedOrigin(request, origin, settings);
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite !== null) {
     // Fetch metadata is set by the browser and cannot be forged by a page: "same-site" is still refused,
     // since a sibling subdomain may be less trusted than this one.
     if (fetchSite === "same-origin" || fetchSite === "none") return "same-site";
     return allowed ? "same-site" : "cross-site";
   }
-  if (typeof origin === "string") return allowed ? "same-site" : "cross-site";
+  if (origin !== null) return allowed ? "same-site" : "cross-site";
   return "unknown";
 }
 
-function isAllowedOrigin(req: Request, origin: string, settings: CsrfSettings): boolean {
+function isAllowedOrigin(request: Request, origin: string, settings: CsrfSettings): boolean {
   if (origin === "null") return false;
   if (settings.allowedOrigins.has(origin)) return true;
   let host: string;
@@ -79,11 +87,10 @@ function isAllowedOrigin(req: Request, origin: string, settings: CsrfSettings): 
   } catch {
     return false;
   }
-  if (host === req.headers.host) return true;
-  // Behind a proxy the app trusts (Express's "trust proxy"), the public host is the forwarded one.
-  const forwarded = req.headers["x-forwarded-host"];
-  if (typeof forwarded === "string" && req.app?.enabled?.("trust proxy")) {
-    return host === forwarded.split(",")[0]?.trim();
-  }
+  // A binding builds the URL from the Host header; a Host header the runtime kept says the same.
+  if (host === new URL(request.url).host || host === request.headers.get("host")) return true;
+  // Behind a proxy the host trusts (`trustProxy`), the public host is the forwarded one.
+  const forwarded = request.headers.get("x-forwarded-host");
+  if (forwarded !== null && settings.trustForwardedHost) return host === forwarded.split(",")[0]?.trim();
   return false;
 }

@@ -1,0 +1,46 @@
+/**
+ * `@gatehousejs/http`: Gatehouse over HTTP on the Fetch API. One `(request) => Promise<Response>` serves every
+ * route (sign-in, MFA, passwords, users, roles, audit) with the session cookie, CSRF checks, body limits,
+ * schema validation, per-client throttles and problem+json errors, on any runtime or framework. Explicit named
+ * exports only.
+ *
+ * @module @gatehousejs/http
+ */
+
+export { signedOut } from "./auth.js";
+export { normalizeAddress, type TrustProxy } from "./client-address.js";
+export { csrfTokenFor } from "./csrf.js";
+export { assertPermission, assertSignedIn } from "./guards.js";
+export {
+  type Authentication,
+  createGatehouseHandler,
+  type GatehouseHandler,
+  type HandlerContext,
+} from "./handler.js";
+export type { GatehouseHandlerOptions } from "./options.js";
+export { HttpProblem, type ProblemBody, problemFor } from "./problem.js";
+export type {
+  Reply,
+  Route,
+  RouteCall,
+  RouteInput,
+  RouteMethod,
+  RouteStage,
+  SessionBody,
+} from "./routes/route.js";
+export { type BindingSession, getAuth, sessionOf } from "./session.js";
+export {
+  defaultThrottles,
+  type ThrottleLimit,
+  type ThrottleName,
+  type ThrottleOptions,
+} from "./throttle.js";
+export type {
+  Can,
+  Register,
+  RegisteredPermissions,
+  RequestAuth,
+  SessionInfo,
+  SignedInAuth,
+  SignedOutAuth,
+} from "./types.js";

@@ -1,0 +1,17 @@
+import { auditRoutes } from "./audit.js";
+import { authRoutes } from "./auth.js";
+import { mfaRoutes } from "./mfa.js";
+import { passwordRoutes } from "./password.js";
+import { roleRoutes } from "./roles.js";
+import type { Route } from "./route.js";
+import { userRoutes } from "./users.js";
+
+/** Every route the layer serves, in matching order (a fixed path before a parameter in the same place). */
+export const routeTable: readonly Route[] = Object.freeze([
+  ...authRoutes,
+  ...passwordRoutes,
+  ...mfaRoutes,
+  ...userRoutes,
+  ...roleRoutes,
+  ...auditRoutes,
+]);

@@ -1,0 +1,113 @@
+import type { FlowPermissions, Gatehouse, LoginResult } from "@gatehousejs/core";
+import type { z } from "zod";
+import type { ThrottleName } from "../throttle.js";
+import type { RequestAuth, SignedInAuth } from "../types.js";
+
+/** The HTTP methods the routes use. */
+export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** What a route's handler is given: the service, the request's session, its checked input and its cookies. */
+export interface RouteCall<Input, Auth extends RequestAuth = RequestAuth> {
+  readonly gatehouse: Gatehouse;
+  readonly auth: Auth;
+  /** The session token of the request's valid session, or `null`; it never comes from the body. */
+  readonly token: string | null;
+  /** The body or query, parsed by the route's schema (`undefined` for a route without one). */
+  readonly input: Input;
+  /** The path's parameters, e.g. `{ id }` of `/users/:id`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Whether session bodies also carry the token (for clients that cannot hold cookies). */
+  readonly exposeToken: boolean;
+  /** Hands a session the service issued to the client in the cookie. */
+  issueSession(session: { readonly token: string; readonly expiresAt: Date }): void;
+  /** Forgets the request's session and has the client drop its cookie. */
+  endSession(): void;
+}
+
+/** What a route answers on success: a status and a JSON body (none for 204). */
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** Where a route's input comes from, and the schema from core's `schemas` that checks it. */
+export type RouteInput =
+  | { readonly from: "body"; readonly schema: z.ZodType; readonly optional?: boolean }
+  | { readonly from: "query"; readonly schema: z.ZodObject; readonly numbers?: readonly string[] };
+
+/** The stage a route needs: `"authenticated"` (checked by the layer, 401 otherwise), or any (the service checks). */
+export type RouteStage = "authenticated" | "any";
+
+/** One row of the route table: everything the layer needs to serve the route, and to describe it. */
+export interface Route {
+  readonly method: RouteMethod;
+  /** The path under the handler's base path; `:name` segments are parameters. */
+  readonly path: string;
+  /** One line on what the route does. */
+  readonly summary: string;
+  readonly stage: RouteStage;
+  /** The flow permission the service checks for it (see `gatehouse.config.permissions`), or `null`. */
+  readonly permission: keyof FlowPermissions | null;
+  /** The per-client throttle the route counts against, or `null`. */
+  readonly throttle: ThrottleName | null;
+  readonly input: RouteInput | null;
+  handle(call: RouteCall<unknown>): Promise<Reply>;
+}
+
+type InputOf<I> = I extends { schema: infer S extends z.ZodType }
+  ? I extends { optional: true }
+    ? z.output<S> | undefined
+    : z.output<S>
+  : undefined;
+type AuthOf<S extends RouteStage> = S extends "authenticated" ? SignedInAuth : RequestAuth;
+
+/** Declares a route, typing its handler's input by its schema and its auth by its stage. */
+export function route<const I extends RouteInput | null, const S extends RouteStage>(definition: {
+  method: RouteMethod;
+  path: string;
+  summary: string;
+  stage: S;
+  permission?: keyof FlowPermissions;
+  throttle?: ThrottleName;
+  input: I;
+  handle(call: RouteCall<InputOf<I>, AuthOf<S>>): Promise<Reply>;
+}): Route {
+  return {
+    method: definition.method,
+    path: definition.path,
+    summary: definition.summary,
+    stage: definition.stage,
+    permission: definition.permission ?? null,
+    throttle: definition.throttle ?? null,
+    input: definition.input,
+    handle: definition.handle as Route["handle"],
+  };
+}
+
+/**
+ * What a sign-in step answers: the session's stage and deadline and what the next step needs; the user only
+ * once signed in (a pending stage shows nothing about the person).
+ */
+export type SessionBody = Omit<LoginResult, "token"> & { readonly token?: string };
+
+/** Hands the new session to the client in the cookie and answers the rest (the token only when exposed). */
+export function sessionReply(
+  call: RouteCall<unknown>,
+  result: LoginResult,
+  extra: Record<string, unknown> = {},
+): Reply {
+  call.issueSession(result);
+  const { token, ...rest } = result;
+  const body: SessionBody = { ...rest, ...(call.exposeToken && { token }) };
+  return { status: 200, body: { ...body, ...extra } };
+}
+
+/** The acting member, from the validated session and never from the request. */
+export function memberOf(auth: SignedInAuth) {
+  const { user } = auth;
+  return {
+    actor: { kind: "member", userId: user.id } as const,
+    organizationId: user.organizationId,
+    userId: user.id,
+  };
+}

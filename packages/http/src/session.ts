@@ -1,0 +1,144 @@
+import { type Gatehouse, GatehouseError, isGatehouseError, type ValidSession } from "@gatehousejs/core";
+import { signedInAuth, signedOut } from "./auth.js";
+import {
+  type CookieSettings,
+  clearSessionCookie,
+  readCookie,
+  SetCookies,
+  setSessionCookie,
+} from "./cookies.js";
+import { type CsrfSettings, checkCsrf, csrfTokenFor } from "./csrf.js";
+import type { RequestAuth } from "./types.js";
+
+/** What the layer knows of one request once its session is read: kept per `Request`, never on it. */
+export interface RequestState {
+  readonly gatehouse: Gatehouse;
+  readonly cookies: CookieSettings;
+  auth: RequestAuth;
+  /** The token of the request's valid session, or `null`. Never on the auth, so it is never logged. */
+  token: string | null;
+  /** The Set-Cookie lines the response must carry. */
+  readonly jar: SetCookies;
+}
+
+const states = new WeakMap<Request, RequestState>();
+
+/** The state a handler attached to this request, or `null` when none has read its session. */
+export function findRequestState(request: Request): RequestState | null {
+  return states.get(request) ?? null;
+}
+
+/**
+ * The auth of a request whose session a Gatehouse handler has read (by serving it, or by `authenticate`).
+ * @example
+ * await gatehouse.authenticate(request);
+ * const { user } = getAuth(request);
+ */
+export function getAuth(request: Request): RequestAuth {
+  const state = states.get(request);
+  if (!state) {
+    throw new GatehouseError(
+      "CONFIGURATION",
+      "getAuth: no Gatehouse handler has read this request's session (call handler.authenticate first).",
+    );
+  }
+  return state.auth;
+}
+
+/** A request's session as a binding drives it: its token, and the cookie lines its response must carry. */
+export interface BindingSession {
+  /** The token of the request's valid session (or of the one just issued), or `null`. Never log it. */
+  readonly token: string | null;
+  readonly auth: RequestAuth;
+  /** Hands a session the service issued to the client, replacing the cookie lines of this response. */
+  issue(session: { readonly token: string; readonly expiresAt: Date }): void;
+  /** Forgets the session and has the client drop its cookie (and the CSRF cookie). */
+  end(): void;
+  /** The Set-Cookie lines the response must carry, one per cookie. */
+  setCookies(): string[];
+}
+
+/**
+ * The session of a request a Gatehouse handler has read, for a binding's own helpers (issuing a host's
+ * sign-in step, ending a session); `null` before any handler read it.
+ * @example sessionOf(request)?.issue(await gatehouse.changePassword(input));
+ */
+export function sessionOf(request: Request): BindingSession | null {
+  const state = states.get(request);
+  if (!state) return null;
+  return {
+    get token() {
+      return state.token;
+    },
+    get auth() {
+      return state.auth;
+    },
+    issue: (session) => issueSession(state, session),
+    end: () => endSession(state),
+    setCookies: () => state.jar.lines(),
+  };
+}
+
+/**
+ * Reads the session cookie, refuses a cross-site write first (403 CSRF, before the store is asked anything),
+ * validates the session (sliding its idle deadline) and records the cookie lines to send back: the cookie again
+ * when its deadline moved, a clearing line when it is stale. Once per request: a second call answers the first.
+ */
+export async function readSession(
+  gatehouse: Gatehouse,
+  request: Request,
+  cookies: CookieSettings,
+  csrf: CsrfSettings,
+): Promise<RequestState> {
+  const known = states.get(request);
+  if (known && known.gatehouse === gatehouse) return known;
+  const header = request.headers.get("cookie");
+  const token = readCookie(header, cookies.name);
+  checkCsrf(request, csrf, token);
+  const state: RequestState = { gatehouse, cookies, auth: signedOut, token: null, jar: new SetCookies() };
+  if (token !== null) {
+    const valid = await validCookieSession(gatehouse, token);
+    if (valid === null) {
+      clearSessionCookie(state.jar, cookies);
+    } else {
+      state.token = token;
+      state.auth = signedInAuth(valid);
+      // The idle deadline slid (the service wrote the activity back): the cookie follows it. In double-submit
+      // mode a missing or outdated CSRF cookie is sent again too.
+      const csrfCookie = cookies.csrfCookieName === null ? null : readCookie(header, cookies.csrfCookieName);
+      if (valid.refreshed || (cookies.csrfCookieName !== null && csrfCookie !== csrfTokenFor(token))) {
+        issueSession(state, { token, expiresAt: valid.session.expiresAt });
+      }
+    }
+  }
+  states.set(request, state);
+  return state;
+}
+
+/** Hands a session the service issued to the client, with Max-Age on the service's clock. */
+export function issueSession(
+  state: RequestState,
+  session: { readonly token: string; readonly expiresAt: Date },
+): void {
+  state.token = session.token;
+  const maxAgeSeconds = (session.expiresAt.getTime() - state.gatehouse.config.clock.now().getTime()) / 1000;
+  const csrf = state.cookies.csrfCookieName === null ? null : csrfTokenFor(session.token);
+  setSessionCookie(state.jar, state.cookies, session.token, maxAgeSeconds, csrf);
+}
+
+/** Forgets the request's session and has the client drop its cookie (and the CSRF cookie). */
+export function endSession(state: RequestState): void {
+  state.token = null;
+  state.auth = signedOut;
+  clearSessionCookie(state.jar, state.cookies);
+}
+
+/** The cookie's session; a value the service refuses to read (too long to be a token) is no session either. */
+async function validCookieSession(gatehouse: Gatehouse, token: string): Promise<ValidSession | null> {
+  try {
+    return await gatehouse.validateSession({ sessionToken: token });
+  } catch (error) {
+    if (isGatehouseError(error, "VALIDATION")) return null;
+    throw error;
+  }
+}
