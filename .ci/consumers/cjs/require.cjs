@@ -10,6 +10,7 @@ const sqlBase = require("@gatehousejs/sql-base");
 const postgres = require("@gatehousejs/adapter-postgres");
 const redis = require("@gatehousejs/adapter-redis");
 const middleware = require("@gatehousejs/express-middleware");
+const fastify = require("@gatehousejs/fastify");
 // openid-client is ESM-only: Node 22.12+ requires it from CommonJS (require(esm)).
 const oidc = require("@gatehousejs/oidc");
 const http = require("@gatehousejs/http");
@@ -23,6 +24,8 @@ assert.equal(typeof sqlBase.createSqlStore, "function");
 assert.equal(typeof postgres.createPostgresStore, "function");
 assert.equal(typeof redis.createRedisStore, "function");
 assert.equal(typeof middleware.gatehouseMiddleware, "function");
+assert.equal(typeof fastify.gatehousePlugin, "function");
+assert.equal(typeof fastify.requirePermission, "function");
 assert.equal(typeof oidc.createOidcIdentityProvider, "function");
 assert.equal(typeof http.createGatehouseHandler, "function");
 // The suites call vitest's describe/it: without vitest installed, that entry says so.

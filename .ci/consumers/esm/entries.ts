@@ -8,6 +8,7 @@ import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from
 import { type AttemptState, emptyAttemptState, presets } from "@gatehousejs/core/policy";
 import { createTestClock, makeOrganization } from "@gatehousejs/core/testing/fixtures";
 import { gatehouseErrorHandler, gatehouseMiddleware } from "@gatehousejs/express-middleware";
+import { gatehousePlugin, requirePermission } from "@gatehousejs/fastify";
 import { createGatehouseHandler, getAuth } from "@gatehousejs/http";
 import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 import { createSqlStore } from "@gatehousejs/sql-base";
@@ -43,6 +44,8 @@ const factories: Array<(...args: never[]) => unknown> = [
   guardRepository,
   gatehouseMiddleware,
   gatehouseErrorHandler,
+  gatehousePlugin,
+  requirePermission("platform.user-management", "view"),
   createOidcIdentityProvider,
   createGatehouseHandler,
   getAuth,
