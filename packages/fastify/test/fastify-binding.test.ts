@@ -157,4 +157,13 @@ describe("the Fastify binding", () => {
     expect(await statusOn(false)).toBe(403);
     expect(await statusOn(true)).toBe(200);
   });
+
+  test("openApi: true serves the routes' OpenAPI document at <basePath>/openapi.json", async () => {
+    const { gatehouse } = await service();
+    const app = Fastify();
+    await app.register(gatehousePlugin, { gatehouse, basePath: "/auth", openApi: true });
+    const res = await app.inject({ method: "GET", url: "/auth/openapi.json", headers: { host: HOST } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ openapi: "3.1.0", paths: { "/auth/login": { post: {} } } });
+  });
 });

@@ -3,6 +3,7 @@ import { readJsonBody } from "./body.js";
 import { forwardedAddress, normalizeAddress } from "./client-address.js";
 import { assertSignedIn } from "./guards.js";
 import { compileRoutes, matchRoute } from "./match.js";
+import { generateOpenApiDocument } from "./openapi.js";
 import { type GatehouseHandlerOptions, type HandlerSettings, resolveHandlerSettings } from "./options.js";
 import { HttpProblem, problemResponse, toProblem } from "./problem.js";
 import { routeTable } from "./routes/index.js";
@@ -10,6 +11,9 @@ import type { Reply, Route, RouteCall, RouteInput } from "./routes/route.js";
 import { endSession, issueSession, type RequestState, readSession } from "./session.js";
 import { throttle } from "./throttle.js";
 import type { RequestAuth } from "./types.js";
+
+/** Where, under the base path, `openApi: true` serves the document. */
+const OPENAPI_PATH = "/openapi.json";
 
 /** What a binding knows of a request that the Fetch `Request` does not carry. */
 export interface HandlerContext {
@@ -82,10 +86,27 @@ export function createGatehouseHandler(
     return address ? normalizeAddress(address) : null;
   };
 
+  let openApiDocument: string | null = null;
+  const openApi = (request: Request): Response => {
+    openApiDocument ??= JSON.stringify(
+      generateOpenApiDocument({
+        basePath: settings.basePath,
+        cookieName: settings.cookies.name,
+        permissions: gatehouse.config.permissions,
+      }),
+    );
+    const headers = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" };
+    return new Response(request.method === "HEAD" ? null : openApiDocument, { headers });
+  };
+  const isOpenApi = (request: Request, path: string | null): boolean =>
+    settings.openApi && path === OPENAPI_PATH && (request.method === "GET" || request.method === "HEAD");
+
   const handler = async (request: Request, context?: HandlerContext): Promise<Response> => {
     let state: RequestState | null = null;
     try {
       const path = pathOf(request, context);
+      // The document is public and carries no session: it is answered before any cookie is read.
+      if (isOpenApi(request, path)) return openApi(request);
       const match = path === null ? null : matchRoute(compiled, request.method, path);
       // The session (and the CSRF check) comes before the route is even looked at, as for a host's route.
       state = await readSession(gatehouse, request, settings.cookies, settings.csrf);
@@ -130,6 +151,7 @@ export function createGatehouseHandler(
     matches(request: Request, context?: HandlerContext): boolean {
       const path = pathOf(request, context);
       if (path === null) return false;
+      if (isOpenApi(request, path)) return true;
       try {
         return matchRoute(compiled, request.method, path).kind !== "none";
       } catch {

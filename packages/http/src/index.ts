@@ -17,6 +17,7 @@ export {
   type GatehouseHandler,
   type HandlerContext,
 } from "./handler.js";
+export { generateOpenApiDocument, type OpenApiDocument, type OpenApiOptions } from "./openapi.js";
 export type { GatehouseHandlerOptions } from "./options.js";
 export { HttpProblem, type ProblemBody, problemFor } from "./problem.js";
 export type {
@@ -27,6 +28,7 @@ export type {
   RouteMethod,
   RouteStage,
   SessionBody,
+  SuccessStatus,
 } from "./routes/route.js";
 export { type BindingSession, getAuth, sessionOf } from "./session.js";
 export {

@@ -77,6 +77,12 @@ export interface GatehouseHandlerOptions {
    * Without an address from either, or from a trusted header, the per-client throttles do not apply.
    */
   clientAddress?: (request: Request) => string | null | undefined;
+  /**
+   * Whether `GET <basePath>/openapi.json` answers the routes' OpenAPI 3.1 document (see
+   * `generateOpenApiDocument`), e.g. for a client generator or an API explorer.
+   * @default false
+   */
+  openApi?: boolean;
 }
 
 /** The options, resolved and checked once. */
@@ -92,6 +98,7 @@ export interface HandlerSettings {
   readonly throttles: ReadonlyMap<ThrottleName, ThrottleLimit>;
   readonly proxy: ProxyRule | null;
   readonly clientAddress: ((request: Request) => string | null | undefined) | null;
+  readonly openApi: boolean;
 }
 
 /** Resolves and checks the options; a misconfiguration throws a CONFIGURATION error at once. */
@@ -128,6 +135,7 @@ export function resolveHandlerSettings(options: GatehouseHandlerOptions): Handle
     onError: options.onError ?? null,
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
     throttles: resolveThrottles(options.throttles),
+    openApi: options.openApi === true,
     proxy,
     clientAddress: options.clientAddress ?? null,
   };

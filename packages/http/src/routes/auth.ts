@@ -56,6 +56,7 @@ export const authRoutes: readonly Route[] = [
     path: "/login/sms-code",
     summary: "Send the sign-in code by SMS to the 2FA phone.",
     stage: "any",
+    status: 202,
     throttle: "sms",
     input: null,
     async handle(call) {
@@ -68,6 +69,7 @@ export const authRoutes: readonly Route[] = [
     path: "/logout",
     summary: "End the session and clear its cookie.",
     stage: "any",
+    status: 204,
     input: null,
     async handle(call) {
       if (call.token !== null) await call.gatehouse.logout({ sessionToken: call.token });

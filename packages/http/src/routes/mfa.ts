@@ -43,6 +43,7 @@ export const mfaRoutes: readonly Route[] = [
     path: "/mfa/phone",
     summary: "Bind a 2FA phone: send it a code by SMS.",
     stage: "any",
+    status: 202,
     throttle: "sms",
     input: { from: "body", schema: phoneBody },
     async handle(call) {

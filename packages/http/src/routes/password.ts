@@ -34,6 +34,7 @@ export const passwordRoutes: readonly Route[] = [
     path: "/password/forgot",
     summary: "Send a reset link, answering the same whether or not the address is registered.",
     stage: "any",
+    status: 202,
     throttle: "forgot-password",
     input: { from: "body", schema: schemas.requestPasswordReset },
     async handle(call) {
@@ -46,6 +47,7 @@ export const passwordRoutes: readonly Route[] = [
     path: "/password/reset",
     summary: "Choose a new password from a reset link; it never signs in.",
     stage: "any",
+    status: 204,
     throttle: "reset",
     input: { from: "body", schema: schemas.resetPassword },
     async handle(call) {

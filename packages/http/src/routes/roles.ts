@@ -25,6 +25,7 @@ export const roleRoutes: readonly Route[] = [
     path: "/roles",
     summary: "Create a custom role from matrix permissions.",
     stage: "authenticated",
+    status: 201,
     permission: "createRoles",
     input: { from: "body", schema: createBody },
     async handle({ gatehouse, auth, input }) {
@@ -50,6 +51,7 @@ export const roleRoutes: readonly Route[] = [
     path: "/roles/:id",
     summary: "Delete a custom role.",
     stage: "authenticated",
+    status: 204,
     permission: "deleteRoles",
     input: null,
     async handle({ gatehouse, auth, params }) {

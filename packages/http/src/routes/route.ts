@@ -35,6 +35,9 @@ export type RouteInput =
   | { readonly from: "body"; readonly schema: z.ZodType; readonly optional?: boolean }
   | { readonly from: "query"; readonly schema: z.ZodObject; readonly numbers?: readonly string[] };
 
+/** The statuses of a route's success: OK, Created, Accepted (sent later), No Content. */
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
 /** The stage a route needs: `"authenticated"` (checked by the layer, 401 otherwise), or any (the service checks). */
 export type RouteStage = "authenticated" | "any";
 
@@ -46,6 +49,8 @@ export interface Route {
   /** One line on what the route does. */
   readonly summary: string;
   readonly stage: RouteStage;
+  /** The status of a success (200 unless the route creates, accepts for later, or answers nothing). */
+  readonly status: SuccessStatus;
   /** The flow permission the service checks for it (see `gatehouse.config.permissions`), or `null`. */
   readonly permission: keyof FlowPermissions | null;
   /** The per-client throttle the route counts against, or `null`. */
@@ -67,6 +72,7 @@ export function route<const I extends RouteInput | null, const S extends RouteSt
   path: string;
   summary: string;
   stage: S;
+  status?: SuccessStatus;
   permission?: keyof FlowPermissions;
   throttle?: ThrottleName;
   input: I;
@@ -77,6 +83,7 @@ export function route<const I extends RouteInput | null, const S extends RouteSt
     path: definition.path,
     summary: definition.summary,
     stage: definition.stage,
+    status: definition.status ?? 200,
     permission: definition.permission ?? null,
     throttle: definition.throttle ?? null,
     input: definition.input,

@@ -31,6 +31,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users/invitations",
     summary: "Invite a batch of addresses with roles; refused whole when one is bad.",
     stage: "authenticated",
+    status: 201,
     permission: "inviteUsers",
     throttle: "invitation",
     input: { from: "body", schema: inviteBody },
@@ -44,6 +45,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users",
     summary: "Add one person (activated by an e-mailed link).",
     stage: "authenticated",
+    status: 201,
     permission: "inviteUsers",
     input: { from: "body", schema: addBody },
     async handle({ gatehouse, auth, input }) {
@@ -84,6 +86,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users/:id",
     summary: "Remove a user; the last administrator cannot go.",
     stage: "authenticated",
+    status: 204,
     permission: "removeUsers",
     input: null,
     async handle(call) {
@@ -99,6 +102,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users/:id/invitation",
     summary: "Send a pending user's invitation again.",
     stage: "authenticated",
+    status: 202,
     permission: "inviteUsers",
     throttle: "invitation",
     input: null,
@@ -112,6 +116,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users/:id/password-reset",
     summary: "Send a user a link to choose a new password.",
     stage: "authenticated",
+    status: 202,
     permission: "resetPasswords",
     throttle: "invitation",
     input: null,
@@ -125,6 +130,7 @@ export const userRoutes: readonly Route[] = [
     path: "/users/:id/unlock",
     summary: "Lift a user's lock (where the policy lets an administrator do it).",
     stage: "authenticated",
+    status: 204,
     permission: "unlockUsers",
     input: null,
     async handle({ gatehouse, auth, params }) {
