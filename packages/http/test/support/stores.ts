@@ -73,8 +73,8 @@ export async function describeOnPostgresAndRedis(
   }
 
   describe(title, () => {
-    const schema = `gh_http_${randomBytes(6).toString("hex")}`;
-    const keyPrefix = `gh-http-test-${process.pid}-${randomBytes(4).toString("hex")}:`;
+    const schema = `gh_binding_${randomBytes(6).toString("hex")}`;
+    const keyPrefix = `gh-binding-test-${process.pid}-${randomBytes(4).toString("hex")}:`;
     const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
     pool.on("error", () => undefined);
     const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
