@@ -1,4 +1,5 @@
 import type { Gatehouse } from "@gatehousejs/core";
+import { mergeSetCookieLines } from "@gatehousejs/http";
 import type { Request, Response } from "express";
 
 /** What a Gatehouse middleware or router keeps on an Express request: the request in Fetch form, once. */
@@ -106,11 +107,7 @@ function lazyBody(req: Request): ReadableStream<Uint8Array> {
 /** Adds Set-Cookie lines to the response, replacing an earlier line of the same cookie rather than adding one. */
 export function mergeSetCookies(res: Response, lines: readonly string[]): void {
   if (lines.length === 0) return;
-  const existing = res.getHeader("Set-Cookie");
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  const names = new Set(lines.map((line) => line.slice(0, line.indexOf("=") + 1)));
-  const kept = list.filter((line) => !names.has(line.slice(0, line.indexOf("=") + 1)));
-  res.setHeader("Set-Cookie", [...kept, ...lines]);
+  res.setHeader("Set-Cookie", mergeSetCookieLines(res.getHeader("Set-Cookie"), lines));
 }
 
 /** Writes a Fetch response to Express's, its cookies merged with those already set. */

@@ -1,4 +1,4 @@
-import type { GatehouseHandler } from "@gatehousejs/http";
+import { type GatehouseHandler, mergeSetCookieLines } from "@gatehousejs/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 /** What the plugin keeps of a Fastify request: the request in Fetch form, once, and the handler that read it. */
@@ -62,12 +62,9 @@ function lazyBody(request: FastifyRequest): ReadableStream<Uint8Array> {
 /** Adds Set-Cookie lines to the reply, replacing an earlier line of the same cookie rather than adding one. */
 export function mergeSetCookies(reply: FastifyReply, lines: readonly string[]): void {
   if (lines.length === 0) return;
-  const existing = reply.getHeader("set-cookie");
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  const names = new Set(lines.map((line) => line.slice(0, line.indexOf("=") + 1)));
-  const kept = list.filter((line) => !names.has(line.slice(0, line.indexOf("=") + 1)));
+  const merged = mergeSetCookieLines(reply.getHeader("set-cookie"), lines);
   reply.removeHeader("set-cookie");
-  reply.header("set-cookie", [...kept, ...lines]);
+  reply.header("set-cookie", merged);
 }
 
 /** Writes a Fetch response to Fastify's reply, its cookies merged with those already set. */

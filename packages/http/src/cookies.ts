@@ -102,3 +102,18 @@ export function clearSessionCookie(jar: SetCookies, settings: CookieSettings): v
     jar.set(name, stringifySetCookie({ name, value: "", ...options }));
   }
 }
+
+/**
+ * The Set-Cookie lines of a response after adding `lines` to those a framework already holds: a new line
+ * replaces an earlier one of the same cookie rather than being added beside it. For bindings.
+ * @example reply.header("set-cookie", mergeSetCookieLines(reply.getHeader("set-cookie"), response.headers.getSetCookie()));
+ */
+export function mergeSetCookieLines(
+  existing: string | number | readonly string[] | undefined,
+  lines: readonly string[],
+): string[] {
+  const list = existing === undefined ? [] : Array.isArray(existing) ? [...existing] : [String(existing)];
+  const nameOf = (line: string) => line.slice(0, line.indexOf("=") + 1);
+  const names = new Set(lines.map(nameOf));
+  return [...list.filter((line) => !names.has(nameOf(line))), ...lines];
+}

@@ -9,6 +9,7 @@
 
 export { signedOut } from "./auth.js";
 export { normalizeAddress, type TrustProxy } from "./client-address.js";
+export { mergeSetCookieLines } from "./cookies.js";
 export { csrfTokenFor } from "./csrf.js";
 export { assertPermission, assertSignedIn } from "./guards.js";
 export {
