@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { GatehouseError } from "../errors.js";
 import {
   compileGrants,
@@ -10,6 +11,7 @@ import type { AuditActor, UserRecord } from "../store/records.js";
 import type { DurableRepositories } from "../store/store.js";
 import type { ServiceContext } from "./context.js";
 import type { FlowPermission } from "./permissions.js";
+import { parseInput, safeText } from "./schemas.js";
 
 /**
  * Who performs a call. A `member` is a signed-in user of an organization (derive it from a validated session,
@@ -28,6 +30,30 @@ export interface ResolvedActor {
   readonly user: UserRecord | null;
   readonly grants: Grants;
   readonly audit: AuditActor;
+}
+
+// An actor comes from the host's code, not from a form, but it is still checked before anything reaches a store:
+// a member id with a NUL would make PostgreSQL fail the query, and a control character in a staff id or job
+// name would reach the audit log. Unknown fields are allowed (a host may pass its own richer object).
+const actorId = safeText(z.string().min(1).max(200));
+const actorSchema = z.object({
+  actor: z.discriminatedUnion(
+    "kind",
+    [
+      z.object({ kind: z.literal("member"), userId: actorId }),
+      z.object({ kind: z.literal("staff"), id: actorId, email: safeText(z.string().max(320)).optional() }),
+      z.object({ kind: z.literal("system"), name: actorId }),
+    ],
+    { error: "The actor must be a member, staff or system." },
+  ),
+});
+
+/**
+ * Checks an actor's shape (kind, a non-empty id of at most 200 characters without control characters), else
+ * VALIDATION naming `actor.<field>`.
+ */
+export function checkActor(actor: unknown): asserts actor is Actor {
+  parseInput(actorSchema, { actor });
 }
 
 /** Loads a member and compiles their grants (default roles and the organization's custom roles). */

@@ -1,4 +1,5 @@
 import { GatehouseError, type Issue } from "../errors.js";
+import { type Actor, checkActor } from "./actor.js";
 import { listAuditLog } from "./audit-log.js";
 import { configOf } from "./config.js";
 import { createContext, type GatehouseOptions, type ServiceContext } from "./context.js";
@@ -46,12 +47,12 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
   assertFlowPermissionsInMatrix(ctx);
   return {
     config: configOf(ctx),
-    createOrganization: (actor, input) => createOrganization(ctx, actor, input),
-    getOrganization: (actor, input) => getOrganization(ctx, actor, input),
-    updateOrganizationSettings: (actor, input) => updateOrganizationSettings(ctx, actor, input),
-    inviteUsers: (actor, input) => inviteUsers(ctx, actor, input),
-    addUser: (actor, input) => addUser(ctx, actor, input),
-    resendInvitation: (actor, input) => resendInvitation(ctx, actor, input),
+    createOrganization: acting(ctx, createOrganization),
+    getOrganization: acting(ctx, getOrganization),
+    updateOrganizationSettings: acting(ctx, updateOrganizationSettings),
+    inviteUsers: acting(ctx, inviteUsers),
+    addUser: acting(ctx, addUser),
+    resendInvitation: acting(ctx, resendInvitation),
     activateAccount: (input) => activateAccount(ctx, input),
     login: (input) => login(ctx, input),
     verifySecondFactor: (input) => verifySecondFactor(ctx, input),
@@ -64,28 +65,42 @@ export function createGatehouse(options: GatehouseOptions): Gatehouse {
     changePassword: (input) => changePassword(ctx, input),
     validateSession: (input) => validateSession(ctx, input),
     logout: (input) => logout(ctx, input),
-    revokeSessions: (actor, input) => revokeSessions(ctx, actor, input),
-    unlockUser: (actor, input) => unlockUser(ctx, actor, input),
-    resetSecondFactorLock: (actor, input) => resetSecondFactorLock(ctx, actor, input),
+    revokeSessions: acting(ctx, revokeSessions),
+    unlockUser: acting(ctx, unlockUser),
+    resetSecondFactorLock: acting(ctx, resetSecondFactorLock),
     requestPasswordReset: (input) => requestPasswordReset(ctx, input),
-    issuePasswordReset: (actor, input) => issuePasswordReset(ctx, actor, input),
+    issuePasswordReset: acting(ctx, issuePasswordReset),
     resetPassword: (input) => resetPassword(ctx, input),
-    listUsers: (actor, input) => listUsers(ctx, actor, input),
-    getUser: (actor, input) => getUser(ctx, actor, input),
-    updateUser: (actor, input) => updateUser(ctx, actor, input),
-    removeUser: (actor, input) => removeUser(ctx, actor, input),
-    listRoles: (actor, input) => listRoles(ctx, actor, input),
-    createRole: (actor, input) => createRole(ctx, actor, input),
-    updateRole: (actor, input) => updateRole(ctx, actor, input),
-    deleteRole: (actor, input) => deleteRole(ctx, actor, input),
-    listAuditLog: (actor, input) => listAuditLog(ctx, actor, input),
-    upsertSsoConnection: (actor, input) => upsertSsoConnection(ctx, actor, input),
-    getSsoConnection: (actor, input) => getSsoConnection(ctx, actor, input),
-    deleteSsoConnection: (actor, input) => deleteSsoConnection(ctx, actor, input),
-    setSsoEmergencyAdministrators: (actor, input) => setSsoEmergencyAdministrators(ctx, actor, input),
+    listUsers: acting(ctx, listUsers),
+    getUser: acting(ctx, getUser),
+    updateUser: acting(ctx, updateUser),
+    removeUser: acting(ctx, removeUser),
+    listRoles: acting(ctx, listRoles),
+    createRole: acting(ctx, createRole),
+    updateRole: acting(ctx, updateRole),
+    deleteRole: acting(ctx, deleteRole),
+    listAuditLog: acting(ctx, listAuditLog),
+    upsertSsoConnection: acting(ctx, upsertSsoConnection),
+    getSsoConnection: acting(ctx, getSsoConnection),
+    deleteSsoConnection: acting(ctx, deleteSsoConnection),
+    setSsoEmergencyAdministrators: acting(ctx, setSsoEmergencyAdministrators),
     beginSso: (input) => beginSso(ctx, input),
     completeSso: (input) => completeSso(ctx, input),
     flush: () => ctx.flush(),
+  };
+}
+
+/**
+ * A call made on someone's behalf: the actor's shape is checked first (VALIDATION naming `actor.<field>`), so
+ * a malformed id never reaches a store or the audit log, whichever use case it is.
+ */
+function acting<I, R>(
+  ctx: ServiceContext,
+  useCase: (ctx: ServiceContext, actor: Actor, input: I) => Promise<R>,
+): (actor: Actor, input: I) => Promise<R> {
+  return async (actor, input) => {
+    checkActor(actor);
+    return useCase(ctx, actor, input);
   };
 }
 
