@@ -142,9 +142,11 @@ function responsesOf(route: Route): Record<string, unknown> {
   add("INTERNAL", 500);
   const responses: Record<string, unknown> = { [String(route.status)]: success };
   for (const [status, codes] of [...problems].sort(([a], [b]) => a - b)) {
+    // The Problem schema, its `code` narrowed to the codes this route answers with this status.
+    const schema = { $ref: "#/components/schemas/Problem", properties: { code: { enum: [...codes] } } };
     responses[String(status)] = {
       description: `A problem: ${[...codes].join(", ")}.`,
-      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      content: { "application/problem+json": { schema } },
     };
   }
   responses.default = {
