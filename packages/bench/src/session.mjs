@@ -15,6 +15,13 @@ import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { formatRatio, markdownTable, peerVersions, summarize } from "./harness.mjs";
 import { probeServices } from "./services.mjs";
+import {
+  evaluateHttpLayerRatios,
+  HTTP_LAYER_CONTENDERS,
+  HTTP_LAYER_NOTE,
+  HTTP_LAYER_SERVERS,
+  httpLayerRatioRows,
+} from "./session/http-layer.mjs";
 
 const NORMAL = { rounds: 5, seconds: 5, warmupSeconds: 1, connections: 32 };
 const QUICK = { rounds: 2, seconds: 1, warmupSeconds: 1, connections: 32 };
@@ -33,6 +40,8 @@ export const CONTENDERS = [
   { name: "gatehouse-cached", label: "Gatehouse, `principalCacheMs: 1000`" },
   { name: "better-auth-memory", label: "Better Auth `getSession`, memory adapter" },
   { name: "better-auth-redis", label: "Better Auth `getSession`, memory adapter + Redis secondary storage" },
+  // The HTTP layer's cost (issue 13): src/session/http-layer.mjs.
+  ...HTTP_LAYER_CONTENDERS,
 ];
 const labelOf = (name) => CONTENDERS.find((c) => c.name === name)?.label ?? name;
 
@@ -167,7 +176,13 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     middleware = middlewareServers.setup;
     const betterAuthServers = await startServers(BETTER_AUTH_SERVERS);
     started.push(betterAuthServers);
-    const all = [...middleware.contenders, ...betterAuthServers.setup.contenders];
+    const httpLayerServers = await startServers(HTTP_LAYER_SERVERS);
+    started.push(httpLayerServers);
+    const all = [
+      ...middleware.contenders,
+      ...betterAuthServers.setup.contenders,
+      ...httpLayerServers.setup.contenders,
+    ];
     const order = CONTENDERS.map((c) => c.name);
     all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     agreement = await checkSessionAgreement(all);
@@ -184,6 +199,7 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     scale,
   };
   results.ratios = evaluateRatios(timed);
+  results.layerRatios = evaluateHttpLayerRatios(timed);
   return { table: renderSection(results), results };
 }
 
@@ -304,6 +320,13 @@ function renderSection(results) {
       "route.",
     "",
     markdownTable(["Ratio", "measured", "per-round range", "target", ""], ratioRows),
+    "",
+    HTTP_LAYER_NOTE,
+    "",
+    markdownTable(
+      ["Ratio", "measured", "per-round range", "target", ""],
+      httpLayerRatioRows(results.layerRatios),
+    ),
     "",
     `### Postgres scale: ${results.settings.full ? "10,000 and 1,000,000 users" : "10,000 users (`--full`: also 1,000,000)"}`,
     "",
