@@ -34,7 +34,7 @@ function operations(): Map<string, Operation> {
 }
 
 /** The http README's route table: one row per operation, in the document's order. */
-export function renderRouteTable(): string {
+function renderRouteTable(): string {
   const rows = [...operations()].map(([route, operation]) => {
     const permission = operation["x-gatehouse-permission"];
     return [
