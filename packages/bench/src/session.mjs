@@ -21,6 +21,7 @@ import {
   HTTP_LAYER_NOTE,
   HTTP_LAYER_SERVERS,
   httpLayerRatioRows,
+  runHttpLayerCpu,
 } from "./session/http-layer.mjs";
 
 const NORMAL = { rounds: 5, seconds: 5, warmupSeconds: 1, connections: 32 };
@@ -191,12 +192,14 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     for (const servers of started) await servers.stop();
   }
   const scale = await runScale(full);
+  const layerCpu = await runHttpLayerCpu(quick);
   const results = {
     settings: { ...settings, quick, full },
     durable: middleware.durable,
     agreement,
     contenders: timed,
     scale,
+    layerCpu,
   };
   results.ratios = evaluateRatios(timed);
   results.layerRatios = evaluateHttpLayerRatios(timed);
@@ -327,6 +330,8 @@ function renderSection(results) {
       ["Ratio", "measured", "per-round range", "target", ""],
       httpLayerRatioRows(results.layerRatios),
     ),
+    "",
+    `The layer's CPU time, in one process without a socket (src/session/http-layer-cpu.mjs): ${results.layerCpu}.`,
     "",
     `### Postgres scale: ${results.settings.full ? "10,000 and 1,000,000 users" : "10,000 users (`--full`: also 1,000,000)"}`,
     "",

@@ -2,6 +2,9 @@
 // ./http-layer-servers.mjs), its ratios and their rows. src/session.mjs starts the servers, times these
 // contenders with the others, and adds the rows below to its ratio table.
 
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { formatRatio, summarize } from "../harness.mjs";
 
 /** The forked server module of these contenders. */
@@ -64,3 +67,15 @@ export const HTTP_LAYER_NOTE =
   "same through @gatehousejs/http (the request converted to a Fetch `Request`, `handler.authenticate`, the " +
   "guard on the request's auth). Target of the HTTP-layer issue: the Express binding keeps at least 1/1.05 " +
   "of the direct Express route's throughput, i.e. the layer adds at most 5% to the request time.";
+
+/**
+ * Runs ./http-layer-cpu.mjs (the layer's CPU time per request in one process, no socket, memory store) in a
+ * child process on the built packages, and answers its one-line report.
+ */
+export async function runHttpLayerCpu(quick) {
+  const script = fileURLToPath(new URL("./http-layer-cpu.mjs", import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [script, ...(quick ? ["--quick"] : [])], {
+    env: process.env,
+  });
+  return stdout.trim();
+}
