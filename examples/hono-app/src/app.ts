@@ -41,8 +41,9 @@ function requirePermission<P extends PageId<RegisteredPermissions>>(
 }
 
 /**
- * Reads the session of every request of the app's own routes (the CSRF check first) and adds the refreshed
- * session cookie to whatever the route answers. Not on the route group: the handler reads the session itself.
+ * Reads the session of a request of the app's own routes (the CSRF check first) and adds the refreshed
+ * session cookie to whatever the route answers. Per route, never on the route group: the handler reads the
+ * session itself, and a second reading would add its cookie lines twice.
  */
 function session(auth: GatehouseHandler) {
   return createMiddleware(async (c, next) => {
@@ -66,8 +67,8 @@ export function createApp(options: AppOptions): Hono {
   const authRoutes = new Hono().all("/*", (c) => auth(c.req.raw, { clientAddress: clientAddress(c) }));
 
   // The app's own API: the team of the signed-in user's organization, for whoever may view users.
-  const api = new Hono().use(session(auth));
-  api.get("/team", requirePermission("platform.user-management", "view"), async (c) => {
+  const api = new Hono();
+  api.get("/team", session(auth), requirePermission("platform.user-management", "view"), async (c) => {
     const { user, organization } = getAuth(c.req.raw);
     if (user === null || organization === null)
       throw new Error("the guard lets only a signed-in user through");

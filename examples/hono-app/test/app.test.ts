@@ -40,6 +40,8 @@ async function demo() {
       body: JSON.stringify(account),
     });
     expect(res.status).toBe(200);
+    // One line per cookie: the route group's answer is the handler's alone.
+    expect(res.headers.getSetCookie().filter((l) => l.startsWith("gatehouse_session="))).toHaveLength(1);
     const line = res.headers.getSetCookie().find((l) => l.startsWith("gatehouse_session="));
     if (!line) throw new Error("no session cookie");
     return line.split(";")[0] as string;
