@@ -15,6 +15,14 @@ import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { formatRatio, markdownTable, peerVersions, summarize } from "./harness.mjs";
 import { probeServices } from "./services.mjs";
+import {
+  evaluateHttpLayerRatios,
+  HTTP_LAYER_CONTENDERS,
+  HTTP_LAYER_NOTE,
+  HTTP_LAYER_SERVERS,
+  httpLayerRatioRows,
+  runHttpLayerCpu,
+} from "./session/http-layer.mjs";
 
 const NORMAL = { rounds: 5, seconds: 5, warmupSeconds: 1, connections: 32 };
 const QUICK = { rounds: 2, seconds: 1, warmupSeconds: 1, connections: 32 };
@@ -33,6 +41,8 @@ export const CONTENDERS = [
   { name: "gatehouse-cached", label: "Gatehouse, `principalCacheMs: 1000`" },
   { name: "better-auth-memory", label: "Better Auth `getSession`, memory adapter" },
   { name: "better-auth-redis", label: "Better Auth `getSession`, memory adapter + Redis secondary storage" },
+  // The HTTP layer's cost (issue 13): src/session/http-layer.mjs.
+  ...HTTP_LAYER_CONTENDERS,
 ];
 const labelOf = (name) => CONTENDERS.find((c) => c.name === name)?.label ?? name;
 
@@ -167,7 +177,13 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     middleware = middlewareServers.setup;
     const betterAuthServers = await startServers(BETTER_AUTH_SERVERS);
     started.push(betterAuthServers);
-    const all = [...middleware.contenders, ...betterAuthServers.setup.contenders];
+    const httpLayerServers = await startServers(HTTP_LAYER_SERVERS);
+    started.push(httpLayerServers);
+    const all = [
+      ...middleware.contenders,
+      ...betterAuthServers.setup.contenders,
+      ...httpLayerServers.setup.contenders,
+    ];
     const order = CONTENDERS.map((c) => c.name);
     all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     agreement = await checkSessionAgreement(all);
@@ -176,14 +192,17 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     for (const servers of started) await servers.stop();
   }
   const scale = await runScale(full);
+  const layerCpu = await runHttpLayerCpu(quick);
   const results = {
     settings: { ...settings, quick, full },
     durable: middleware.durable,
     agreement,
     contenders: timed,
     scale,
+    layerCpu,
   };
   results.ratios = evaluateRatios(timed);
+  results.layerRatios = evaluateHttpLayerRatios(timed);
   return { table: renderSection(results), results };
 }
 
@@ -304,6 +323,15 @@ function renderSection(results) {
       "route.",
     "",
     markdownTable(["Ratio", "measured", "per-round range", "target", ""], ratioRows),
+    "",
+    HTTP_LAYER_NOTE,
+    "",
+    markdownTable(
+      ["Ratio", "measured", "per-round range", "target", ""],
+      httpLayerRatioRows(results.layerRatios),
+    ),
+    "",
+    `The layer's CPU time, in one process without a socket (src/session/http-layer-cpu.mjs): ${results.layerCpu}.`,
     "",
     `### Postgres scale: ${results.settings.full ? "10,000 and 1,000,000 users" : "10,000 users (`--full`: also 1,000,000)"}`,
     "",

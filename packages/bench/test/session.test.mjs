@@ -19,6 +19,11 @@ describe.runIf(servicesUp)("session validation benchmark", () => {
       expect(table).toContain(contender.label);
     }
     expect(results.ratios.map((r) => r.name)).toEqual(["gatehouse", "gatehouse-cached"]);
+    // The HTTP layer's cost: the Express binding against the same check done directly, with its target.
+    expect(results.layerRatios[0]).toMatchObject({ ours: "express-binding", theirs: "express-direct" });
+    expect(results.layerRatios[0].target).toBeCloseTo(1 / 1.05);
+    expect(table).toContain("at most 5% more request time");
+    expect(results.layerCpu).toMatch(/the layer adds -?\d+\.\d µs per request/);
     expect(table).toContain("10,000 users");
     expect(table).toContain("users: first page of 50");
   }, 180_000);

@@ -1,5 +1,10 @@
 import { type Gatehouse, GatehouseError, type RateLimiter } from "@gatehousejs/core";
-import { createGatehouseHandler, sessionOf, type ThrottleOptions } from "@gatehousejs/http";
+import {
+  createGatehouseHandler,
+  generateOpenApiDocument,
+  sessionOf,
+  type ThrottleOptions,
+} from "@gatehousejs/http";
 import express, { type Router } from "express";
 import { mergeSetCookies, rememberService, requestOf, sendResponse, serviceOf } from "./fetch.js";
 import { type GatehouseMiddlewareOptions, handlerOptionsOf, sessionMiddleware } from "./middleware.js";
@@ -24,6 +29,12 @@ export interface GatehouseRouterOptions extends GatehouseMiddlewareOptions, Erro
    * @default true
    */
   handleErrors?: boolean;
+  /**
+   * Whether `GET <mount path>/openapi.json` answers the routes' OpenAPI 3.1 document (`generateOpenApiDocument`
+   * of `@gatehousejs/http`), its paths under the path the router is mounted at.
+   * @default false
+   */
+  openApi?: boolean;
   /**
    * Where the per-client throttles count (keyed by `req.ip`, which follows Express's "trust proxy").
    * @default createMemoryRateLimiter()
@@ -51,6 +62,27 @@ export function gatehouseRouter(gatehouse: Gatehouse, options: GatehouseRouterOp
   });
   const session = sessionMiddleware(gatehouse, handler);
   const router = express.Router();
+
+  // The document is public and carries no session: answered before any cookie is read. Its paths are under
+  // the router's mount path, which only a request tells (`req.baseUrl`); one document per mount path.
+  if (options.openApi === true) {
+    const documents = new Map<string, string>();
+    router.get("/openapi.json", (req, res) => {
+      let document = documents.get(req.baseUrl);
+      if (document === undefined) {
+        document = JSON.stringify(
+          generateOpenApiDocument({
+            basePath: req.baseUrl,
+            cookieName: options.cookieName ?? "gatehouse_session",
+            permissions: gatehouse.config.permissions,
+          }),
+        );
+        documents.set(req.baseUrl, document);
+      }
+      res.setHeader("Cache-Control", "no-cache");
+      res.type("application/json; charset=utf-8").send(document);
+    });
+  }
 
   // The session (and the CSRF check) comes before the body is even read.
   router.use((req, res, next) => {

@@ -1,4 +1,5 @@
 import type { Gatehouse } from "@gatehousejs/core";
+import { generateOpenApiDocument } from "@gatehousejs/http";
 import express, { type Express } from "express";
 import request from "supertest";
 import { describe, expect, test } from "vitest";
@@ -35,6 +36,30 @@ describe("the Express binding", () => {
     const strict = await login(between, { email, password, organizationId: "elsewhere" });
     expect(strict.status).toBe(400);
     expect(strict.body.issues).toEqual([expect.objectContaining({ path: ["organizationId"] })]);
+  });
+
+  test("openApi: true serves the document at <mount path>/openapi.json, its paths under the mount path", async () => {
+    const { gatehouse } = await service();
+    const app = express();
+    app.use("/api/auth", gatehouseRouter(gatehouse, { openApi: true, cookieName: "sid" }));
+    app.use("/plain", gatehouseRouter(gatehouse));
+    const res = await request(app).get("/api/auth/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.body).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          generateOpenApiDocument({
+            basePath: "/api/auth",
+            cookieName: "sid",
+            permissions: gatehouse.config.permissions,
+          }),
+        ),
+      ),
+    );
+    expect(Object.keys(res.body.paths)).toContain("/api/auth/users/{id}");
+    // Without the option there is no such route: the router's 404 problem.
+    expect((await request(app).get("/plain/openapi.json")).status).toBe(404);
   });
 
   test("a path the router does not serve falls through to the host's routes", async () => {

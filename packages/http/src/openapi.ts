@@ -1,6 +1,7 @@
 import { defaultFlowPermissions, errorCodes, type FlowPermissions } from "@gatehousejs/core";
 import { z } from "zod";
 import { routeTable } from "./routes/index.js";
+import { responseSchemaOf } from "./routes/responses.js";
 import type { Route } from "./routes/route.js";
 
 /** Options of {@link generateOpenApiDocument}. */
@@ -119,12 +120,13 @@ function operationOf(route: Route, permissions: FlowPermissions): Record<string,
 }
 
 function responsesOf(route: Route): Record<string, unknown> {
+  const body = responseSchemaOf(route);
   const success =
-    route.status === 204
+    route.status === 204 || body === null
       ? { description: "Done; no body." }
       : {
           description: route.status === 202 ? "Accepted: the message is sent after the answer." : "Success.",
-          content: { "application/json": { schema: { type: "object" } } },
+          content: { "application/json": { schema: jsonSchema(body, "output") } },
         };
   const problems = new Map<number, Set<string>>();
   const add = (code: string, status: number) =>
@@ -142,9 +144,11 @@ function responsesOf(route: Route): Record<string, unknown> {
   add("INTERNAL", 500);
   const responses: Record<string, unknown> = { [String(route.status)]: success };
   for (const [status, codes] of [...problems].sort(([a], [b]) => a - b)) {
+    // The Problem schema, its `code` narrowed to the codes this route answers with this status.
+    const schema = { $ref: "#/components/schemas/Problem", properties: { code: { enum: [...codes] } } };
     responses[String(status)] = {
       description: `A problem: ${[...codes].join(", ")}.`,
-      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      content: { "application/problem+json": { schema } },
     };
   }
   responses.default = {
@@ -183,11 +187,11 @@ function problemSchema(): Record<string, unknown> {
   };
 }
 
-/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends it. */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends it or receives it. */
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input"): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: "draft-2020-12",
-    io: "input",
+    io,
     unrepresentable: "any",
   }) as Record<string, unknown>;
   return rest;

@@ -67,6 +67,12 @@ describe("generateOpenApiDocument", () => {
     expect(paths["/api/auth/login"]?.post?.responses["429"]).toMatchObject({
       content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
     });
+    // Each problem response names the codes the route answers with that status.
+    expect(paths["/api/auth/users/{id}"]?.delete?.responses["403"]).toMatchObject({
+      content: {
+        "application/problem+json": { schema: { properties: { code: { enum: ["FORBIDDEN", "CSRF"] } } } },
+      },
+    });
     expect(document.components).toMatchObject({
       securitySchemes: { sessionCookie: { type: "apiKey", in: "cookie", name: "gatehouse_session" } },
     });
