@@ -114,3 +114,14 @@ describe("openApi: true", () => {
     expect((await off(new Request("https://app.example.test/api/auth/openapi.json"))).status).toBe(404);
   });
 });
+
+describe("the document written at build (dist/openapi.json, exported as @gatehousejs/http/openapi.json)", () => {
+  test("is the generated document with its defaults, and valid OpenAPI 3.1", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const written = JSON.parse(await readFile(new URL("../dist/openapi.json", import.meta.url), "utf8"));
+    expect(written).toEqual(JSON.parse(JSON.stringify(generateOpenApiDocument())));
+    const result = await new Validator().validate(written);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+});
