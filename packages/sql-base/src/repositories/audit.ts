@@ -86,7 +86,8 @@ async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promis
     rowsQuery = rowsQuery.where(
       "id",
       "in",
-      sql<string>`(select id from (${asActor} union all ${asSubject}) as matches)`,
+      // Each branch as a derived table: SQLite takes no ORDER BY or LIMIT on a member of a UNION itself.
+      sql<string>`(select id from (${asActor}) as by_actor union all select id from (${asSubject}) as by_subject)`,
     );
   }
   const rows = await rowsQuery
