@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kysely, SqliteDialect, sql } from "kysely";
-import { openSqliteDatabase } from "../../src/index.js";
+import { type OpenSqliteOptions, openSqliteDatabase } from "../../src/index.js";
 
 /** A kysely instance on a SQLite database through node:sqlite: `":memory:"` or a file. */
-export function connect(filename: string): Kysely<unknown> {
-  return new Kysely<unknown>({ dialect: new SqliteDialect({ database: openSqliteDatabase(filename) }) });
+export function connect(filename: string, options?: OpenSqliteOptions): Kysely<unknown> {
+  return new Kysely<unknown>({
+    dialect: new SqliteDialect({ database: openSqliteDatabase(filename, options) }),
+  });
 }
 
 /** A database file in a fresh temporary directory, and how to remove it. */
