@@ -25,8 +25,7 @@ export function openSqliteDatabase(filename: string, options: OpenSqliteOptions 
     close: () => database.close(),
     prepare(source) {
       const statement = database.prepare(source);
-      type Parameters = Parameters<StatementSync["all"]>;
-      const bind = (parameters: ReadonlyArray<unknown>) => parameters as Parameters;
+      const bind = (parameters: ReadonlyArray<unknown>) => parameters as Parameters<StatementSync["all"]>;
       return {
         reader: returnsRows(statement, source),
         all: (parameters) => statement.all(...bind(parameters)),

@@ -7,6 +7,6 @@
  */
 
 export { type OpenSqliteOptions, openSqliteDatabase } from "./database.js";
-export { gatehouseMigrations, type SqliteMigrationReport, migrateToLatest } from "./migrations/index.js";
+export { gatehouseMigrations, migrateToLatest, type SqliteMigrationReport } from "./migrations/index.js";
 export { type PurgeOptions, type PurgeReport, purgeExpired } from "./purge-expired.js";
 export { createSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";

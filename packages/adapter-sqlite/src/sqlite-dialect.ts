@@ -35,7 +35,9 @@ export const sqliteDialect: SqlDialect = {
   selectRoles: (eb: ExpressionBuilder<GatehouseTables, "users">) => {
     const roles = eb
       .selectFrom("user_roles")
-      .select(sql<string>`json_group_array(${sql.ref("role_id")} order by ${sql.ref("position")})`.as("roles"))
+      .select(
+        sql<string>`json_group_array(${sql.ref("role_id")} order by ${sql.ref("position")})`.as("roles"),
+      )
       .whereRef("user_roles.user_id", "=", "users.id");
     return eb.fn.coalesce(roles, sql<string>`'[]'`).as("roles");
   },

@@ -37,21 +37,28 @@ describe("sqlite: what the conformance suite does not reach", () => {
       kind: "unique-violation",
       index: "users_email_key",
     });
-    expect(classifySqliteError(unique("UNIQUE constraint failed: roles.organization_id, roles.name_key"))).toEqual(
-      { kind: "unique-violation", index: "roles_name_key" },
-    );
+    expect(
+      classifySqliteError(unique("UNIQUE constraint failed: roles.organization_id, roles.name_key")),
+    ).toEqual({ kind: "unique-violation", index: "roles_name_key" });
     expect(classifySqliteError(unique("UNIQUE constraint failed: tokens.hash", 1555))).toEqual({
       kind: "unique-violation",
       index: "primary",
     });
     expect(
-      classifySqliteError({ code: "SQLITE_CONSTRAINT_PRIMARYKEY", message: "UNIQUE constraint failed: users.id" }),
+      classifySqliteError({
+        code: "SQLITE_CONSTRAINT_PRIMARYKEY",
+        message: "UNIQUE constraint failed: users.id",
+      }),
     ).toEqual({ kind: "unique-violation", index: "primary" });
-    expect(classifySqliteError({ code: "SQLITE_CONSTRAINT_FOREIGNKEY", message: "FOREIGN KEY constraint failed" })).toEqual(
-      { kind: "foreign-key-violation" },
-    );
-    expect(classifySqliteError({ errcode: 1, message: "no such table: users" })).toEqual({ kind: "missing-schema" });
-    expect(classifySqliteError({ errcode: 5, message: "database is locked" })).toEqual({ kind: "unavailable" });
+    expect(
+      classifySqliteError({ code: "SQLITE_CONSTRAINT_FOREIGNKEY", message: "FOREIGN KEY constraint failed" }),
+    ).toEqual({ kind: "foreign-key-violation" });
+    expect(classifySqliteError({ errcode: 1, message: "no such table: users" })).toEqual({
+      kind: "missing-schema",
+    });
+    expect(classifySqliteError({ errcode: 5, message: "database is locked" })).toEqual({
+      kind: "unavailable",
+    });
     expect(classifySqliteError(new Error("socket hang up"))).toEqual({ kind: "unavailable" });
   });
 });

@@ -51,7 +51,10 @@ export interface SqlDialect {
    * @default `column LIKE 'prefix%'` with a backslash as the escape (PostgreSQL's and MySQL's default); SQLite's
    * LIKE has no default escape and folds ASCII case, so its dialect answers with GLOB.
    */
-  readonly startsWith?: (column: "email" | "name_search" | "family_name_search", prefix: string) => RawBuilder<SqlBool>;
+  readonly startsWith?: (
+    column: "email" | "name_search" | "family_name_search",
+    prefix: string,
+  ) => RawBuilder<SqlBool>;
   /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
   readonly jsonArray: {
     readonly contains: (column: string, value: string) => RawBuilder<boolean>;

@@ -55,8 +55,16 @@ export const initialMigration: GatehouseMigration = {
       .execute();
     // SQLite names an expression index in its errors: the base tells a taken address by `users_email_key`.
     await sql`create unique index users_email_key on users (lower(email))`.execute(db);
-    await s.createIndex("users_listing_idx").on("users").columns(["organization_id", "email", "id"]).execute();
-    await s.createIndex("users_name_search_idx").on("users").columns(["organization_id", "name_search"]).execute();
+    await s
+      .createIndex("users_listing_idx")
+      .on("users")
+      .columns(["organization_id", "email", "id"])
+      .execute();
+    await s
+      .createIndex("users_name_search_idx")
+      .on("users")
+      .columns(["organization_id", "name_search"])
+      .execute();
     await s
       .createIndex("users_family_name_search_idx")
       .on("users")
@@ -70,7 +78,11 @@ export const initialMigration: GatehouseMigration = {
       .addColumn("position", "integer", (c) => c.notNull())
       .addPrimaryKeyConstraint("user_roles_pkey", ["user_id", "role_id"])
       .execute();
-    await s.createIndex("user_roles_role_idx").on("user_roles").columns(["organization_id", "role_id"]).execute();
+    await s
+      .createIndex("user_roles_role_idx")
+      .on("user_roles")
+      .columns(["organization_id", "role_id"])
+      .execute();
 
     await table("roles")
       .addColumn("id", "text", (c) => c.primaryKey())
@@ -82,7 +94,12 @@ export const initialMigration: GatehouseMigration = {
       .addColumn("created_at", "integer", (c) => c.notNull())
       .addColumn("updated_at", "integer", (c) => c.notNull())
       .execute();
-    await s.createIndex("roles_name_key").on("roles").unique().columns(["organization_id", "name_key"]).execute();
+    await s
+      .createIndex("roles_name_key")
+      .on("roles")
+      .unique()
+      .columns(["organization_id", "name_key"])
+      .execute();
 
     await table("sessions")
       .addColumn("token_hash", "text", (c) => c.primaryKey())
