@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
+  // `sqlite` is a built-in only as `node:sqlite` (no bare specifier exists): keep the prefix.
+  removeNodeProtocol: false,
 });

@@ -12,7 +12,8 @@ export interface OpenSqliteOptions {
 
 /**
  * Opens a SQLite database with Node's built-in `node:sqlite` (Node 22.13+), as kysely's `SqliteDialect` takes it:
- * foreign keys enforced, a busy timeout, and write-ahead logging for a file (readers never wait for the writer).
+ * foreign keys enforced, a busy timeout, write-ahead logging for a file (readers never wait for the writer), and
+ * booleans bound as 1 and 0.
  * `":memory:"` is a private in-memory database, gone when it is closed.
  * @example const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: openSqliteDatabase("app.db") }) });
  */
@@ -25,7 +26,11 @@ export function openSqliteDatabase(filename: string, options: OpenSqliteOptions 
     close: () => database.close(),
     prepare(source) {
       const statement = database.prepare(source);
-      const bind = (parameters: ReadonlyArray<unknown>) => parameters as Parameters<StatementSync["all"]>;
+      // node:sqlite binds no booleans: 1 and 0, as the store's plugin does for any driver.
+      const bind = (parameters: ReadonlyArray<unknown>) =>
+        parameters.map((value) => (typeof value === "boolean" ? Number(value) : value)) as Parameters<
+          StatementSync["all"]
+        >;
       return {
         reader: returnsRows(statement, source),
         all: (parameters) => statement.all(...bind(parameters)),

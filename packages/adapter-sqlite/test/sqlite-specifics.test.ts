@@ -1,7 +1,8 @@
 import type { GatehouseError } from "@gatehousejs/core";
 import { makeOrganization, makeUser } from "@gatehousejs/core/testing/fixtures";
-import type { Kysely } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { booleansAsIntegers } from "../src/booleans.js";
 import { createSqliteStore, migrateToLatest } from "../src/index.js";
 import { classifySqliteError } from "../src/store-error.js";
 import { connect, temporaryDatabaseFile } from "./support/databases.js";
@@ -29,6 +30,21 @@ describe("sqlite: what the conformance suite does not reach", () => {
     } finally {
       await db.destroy();
     }
+  });
+
+  it("the store binds booleans as 1 and 0 for any driver (better-sqlite3 binds none either)", () => {
+    const db = new Kysely<{ t: { flag: boolean; other: boolean } }>({
+      dialect: new SqliteDialect({ database: async () => Promise.reject(new Error("not connected")) }),
+    }).withPlugin(booleansAsIntegers);
+    const insert = db
+      .insertInto("t")
+      .values([{ flag: true, other: false }])
+      .compile();
+    const update = db.updateTable("t").set({ flag: false }).where("other", "=", true).compile();
+    expect([insert.parameters, update.parameters]).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it("reads errors of node:sqlite (errcode) and of drivers that name the code (better-sqlite3)", () => {
