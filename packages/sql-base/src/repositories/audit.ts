@@ -56,9 +56,12 @@ async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promis
     const organization = eb("organization_id", "=", query.organizationId);
     if (before === null) return organization;
     const [at, id] = before as [string, string];
+    const instant = dialect.toInstant(new Date(at)) as Date;
+    // `at <= ?` repeats the row comparison's first column as a range any planner takes (see listUsers).
     return eb.and([
       organization,
-      eb(eb.refTuple("at", "id"), "<", eb.tuple(dialect.toInstant(new Date(at)) as Date, id)),
+      eb("at", "<=", instant),
+      eb(eb.refTuple("at", "id"), "<", eb.tuple(instant, id)),
     ]);
   };
 

@@ -26,7 +26,13 @@ export async function listUsers(
     const organization = eb("organization_id", "=", query.organizationId);
     if (after === null) return organization;
     const [email, id] = after as [string, string];
-    return eb.and([organization, eb(eb.refTuple("email", "id"), ">", eb.tuple(email, id))]);
+    // `email >= ?` says the same as the row comparison's first column, for planners that take no row comparison
+    // as an index range (MariaDB would scan the organization from its first address to the cursor).
+    return eb.and([
+      organization,
+      eb("email", ">=", email),
+      eb(eb.refTuple("email", "id"), ">", eb.tuple(email, id)),
+    ]);
   };
 
   const search = query.search?.toLowerCase() ?? "";
