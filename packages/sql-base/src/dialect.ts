@@ -55,6 +55,12 @@ export interface SqlDialect {
     column: "email" | "name_search" | "family_name_search",
     prefix: string,
   ) => RawBuilder<SqlBool>;
+  /**
+   * The FROM of the user listing's page query, when the planner needs a hint to range-scan `users_listing_idx`
+   * from a cursor (MariaDB picks a `ref` on the organization and reads every entry before the cursor).
+   * @default the `users` table
+   */
+  readonly usersListingFrom?: () => RawBuilder<unknown>;
   /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
   readonly jsonArray: {
     readonly contains: (column: string, value: string) => RawBuilder<boolean>;

@@ -36,7 +36,12 @@ export async function listUsers(
   };
 
   const search = query.search?.toLowerCase() ?? "";
-  let rowsQuery = db.selectFrom("users").selectAll("users").select(dialect.selectRoles).where(inOrganization);
+  const from = dialect.usersListingFrom?.() as unknown as "users" | undefined;
+  let rowsQuery = db
+    .selectFrom(from ?? "users")
+    .selectAll("users")
+    .select(dialect.selectRoles)
+    .where(inOrganization);
   if (search !== "") {
     const startsWith = dialect.startsWith ?? likePrefix;
     const notStartsWith = (column: Parameters<typeof startsWith>[0]) =>
