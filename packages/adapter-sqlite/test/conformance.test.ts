@@ -9,8 +9,9 @@ import { connect, corruptAttemptRow, temporaryDatabaseFile } from "./support/dat
 // organization with no row) pass because SQLite has one writer: kysely's SqliteDialect runs every statement of a
 // process on its one connection, a transaction holding it to the end, and each Gatehouse transaction takes the
 // database's write lock first (as BEGIN IMMEDIATE would), so transactions run one after the other and a read after
-// `organizations.lock` sees all that was committed before. Another process on the same file waits for the write
-// lock up to busy_timeout (see sqlite-concurrency.test.ts).
+// `organizations.lock` sees all that was committed before. In one process the single connection alone would
+// serialize them, so these cases pass whatever the lock hooks do; sqlite-specifics.test.ts proves the lock
+// across two connections to the file (it fails without it), where another process waits up to busy_timeout.
 //
 // Collation: BINARY (UTF-8 bytes, code-point order, exact: `jose@` and `josé@` differ, `a ` is not `a`); the
 // e-mail key is lower(email), which folds ASCII letters only. Instants are INTEGER milliseconds: SQLite has no
