@@ -5,5 +5,6 @@ const conditions = ["@gatehousejs/source", "module", "node", "development|produc
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
-  test: { name: "example-custom-adapter" },
+  // The race cases run dozens of callers through a real database.
+  test: { name: "example-custom-adapter", testTimeout: 30_000 },
 });

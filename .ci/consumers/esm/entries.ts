@@ -1,7 +1,13 @@
 // Every entry point of every package, imported as a TypeScript ESM user would, and run by Node.
 import assert from "node:assert/strict";
+import { createMysqlStore } from "@gatehousejs/adapter-mysql";
 import { createPGliteDialect, createPostgresStore, migrateToLatest } from "@gatehousejs/adapter-postgres";
 import { createRedisStore } from "@gatehousejs/adapter-redis";
+import {
+  createSqliteStore,
+  migrateToLatest as migrateSqlite,
+  openSqliteDatabase,
+} from "@gatehousejs/adapter-sqlite";
 import { createGatehouse, type Gatehouse, GatehouseError, isGatehouseError } from "@gatehousejs/core";
 import { guardRepository, invalidCursor } from "@gatehousejs/core/adapter-kit";
 import { can, compileGrants, defaultMatrix, GatehouseError as MatrixError } from "@gatehousejs/core/matrix";
@@ -12,6 +18,7 @@ import { gatehousePlugin, requirePermission } from "@gatehousejs/fastify";
 import { createGatehouseHandler, getAuth } from "@gatehousejs/http";
 import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 import { createSqlStore } from "@gatehousejs/sql-base";
+import { Kysely, SqliteDialect } from "kysely";
 
 // The vitest-bound suites only as types: importing them at run time needs vitest, which is not installed here.
 type Conformance = typeof import("@gatehousejs/core/testing").describeStoreConformance;
@@ -40,6 +47,8 @@ const factories: Array<(...args: never[]) => unknown> = [
   createPostgresStore,
   migrateToLatest,
   createRedisStore,
+  createMysqlStore,
+  createSqliteStore,
   createSqlStore,
   guardRepository,
   gatehouseMiddleware,
@@ -51,6 +60,16 @@ const factories: Array<(...args: never[]) => unknown> = [
   getAuth,
 ];
 assert.ok(factories.every((factory) => typeof factory === "function"));
+// The SQLite adapter runs here on node:sqlite, in memory: migrated, an organization stored and read back.
+const sqlite = new Kysely<unknown>({
+  dialect: new SqliteDialect({ database: openSqliteDatabase(":memory:") }),
+});
+assert.deepEqual((await migrateSqlite(sqlite)).executed, ["0001_initial", "0002_sso"]);
+const sqliteStore = createSqliteStore({ db: sqlite });
+const organization = makeOrganization();
+await sqliteStore.organizations.create(organization);
+assert.deepEqual(await sqliteStore.organizations.findById(organization.id), organization);
+await sqlite.destroy();
 const typed: Gatehouse["login"] | undefined = undefined;
 assert.equal(typed, undefined);
 console.log(

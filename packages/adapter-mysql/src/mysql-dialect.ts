@@ -48,6 +48,10 @@ export const mysqlDialect: SqlDialect = {
     of: (email) => email.toLowerCase(),
   },
 
+  // Without the hint MariaDB answers a page after a deep cursor with a `ref` on the organization, reading every
+  // index entry before the cursor (100 ms at 1M users, against 0.05 ms for the range scan).
+  usersListingFrom: () => sql`${sql.table("users")} force index (users_listing_idx)`,
+
   // Backup-code hashes are hex: no `%` or `_` for JSON_SEARCH to take as a wildcard.
   jsonArray: {
     contains: (column, value) => sql<boolean>`json_contains(${sql.ref(column)}, json_quote(${value}))`,

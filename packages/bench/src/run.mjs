@@ -1,6 +1,6 @@
 // `pnpm bench`: runs every benchmark section in turn and writes BENCHMARKS.md at the workspace root.
 // `--quick` runs each section briefly, to prove it still runs (CI); the numbers are then not worth keeping.
-// `--full` asks for the long variants (the Postgres scale benchmark of issue 8's item 4 at 1,000,000 users);
+// `--full` asks for the long variants (the Postgres and MySQL scale benchmarks at 1,000,000 users);
 // sections without one ignore it.
 // A section is a function `({ quick, full }) => Promise<{ table }>` returning its Markdown; add new ones to
 // SECTIONS. Sections on PostgreSQL and Redis use DATABASE_URL and REDIS_URL (a fresh schema and key prefix per
@@ -13,6 +13,7 @@ import { runAnswerTimingBench } from "./answer-timing.mjs";
 import { runBruteForceBench } from "./brute-force.mjs";
 import { runBulkInviteBench } from "./bulk-invite.mjs";
 import { runLoginBench } from "./login.mjs";
+import { runMysqlScaleBench } from "./mysql-scale.mjs";
 import { runPermissionBench } from "./permissions.mjs";
 import { runSessionBench } from "./session.mjs";
 
@@ -21,6 +22,7 @@ const SECTIONS = [
   { title: "Login cost", run: runLoginBench },
   { title: "Bulk invite", run: runBulkInviteBench },
   { title: "Session validation", run: runSessionBench },
+  { title: "MySQL scale", run: runMysqlScaleBench },
   { title: "Brute force", run: runBruteForceBench },
   { title: "Answer timing", run: runAnswerTimingBench },
 ];

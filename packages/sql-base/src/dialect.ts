@@ -1,5 +1,5 @@
 import type { ErrorClassifier } from "@gatehousejs/core/adapter-kit";
-import type { AliasedExpression, ExpressionBuilder, Kysely, RawBuilder } from "kysely";
+import type { AliasedExpression, ExpressionBuilder, Kysely, RawBuilder, SqlBool } from "kysely";
 import type { GatehouseTables } from "./schema.js";
 
 /**
@@ -45,6 +45,22 @@ export interface SqlDialect {
     /** The same key computed in JavaScript, to tell which address of a batch the database found or refused. */
     readonly of: (email: string) => string;
   };
+  /**
+   * Whether the text `column` starts with `prefix`, compared exactly (the search and the columns it reads are
+   * lower-cased already), with `%`, `_` and the like taken as plain characters.
+   * @default `column LIKE 'prefix%'` with a backslash as the escape (PostgreSQL's and MySQL's default); SQLite's
+   * LIKE has no default escape and folds ASCII case, so its dialect answers with GLOB.
+   */
+  readonly startsWith?: (
+    column: "email" | "name_search" | "family_name_search",
+    prefix: string,
+  ) => RawBuilder<SqlBool>;
+  /**
+   * The FROM of the user listing's page query, when the planner needs a hint to range-scan `users_listing_idx`
+   * from a cursor (MariaDB picks a `ref` on the organization and reads every entry before the cursor).
+   * @default the `users` table
+   */
+  readonly usersListingFrom?: () => RawBuilder<unknown>;
   /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
   readonly jsonArray: {
     readonly contains: (column: string, value: string) => RawBuilder<boolean>;

@@ -56,9 +56,12 @@ async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promis
     const organization = eb("organization_id", "=", query.organizationId);
     if (before === null) return organization;
     const [at, id] = before as [string, string];
+    const instant = dialect.toInstant(new Date(at)) as Date;
+    // `at <= ?` repeats the row comparison's first column as a range any planner takes (see listUsers).
     return eb.and([
       organization,
-      eb(eb.refTuple("at", "id"), "<", eb.tuple(dialect.toInstant(new Date(at)) as Date, id)),
+      eb("at", "<=", instant),
+      eb(eb.refTuple("at", "id"), "<", eb.tuple(instant, id)),
     ]);
   };
 
@@ -86,7 +89,8 @@ async function listAudit({ db, dialect }: SqlContext, query: AuditQuery): Promis
     rowsQuery = rowsQuery.where(
       "id",
       "in",
-      sql<string>`(select id from (${asActor} union all ${asSubject}) as matches)`,
+      // Each branch as a derived table: SQLite takes no ORDER BY or LIMIT on a member of a UNION itself.
+      sql<string>`(select id from (${asActor}) as by_actor union all select id from (${asSubject}) as by_subject)`,
     );
   }
   const rows = await rowsQuery

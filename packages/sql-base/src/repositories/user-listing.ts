@@ -26,18 +26,31 @@ export async function listUsers(
     const organization = eb("organization_id", "=", query.organizationId);
     if (after === null) return organization;
     const [email, id] = after as [string, string];
-    return eb.and([organization, eb(eb.refTuple("email", "id"), ">", eb.tuple(email, id))]);
+    // `email >= ?` says the same as the row comparison's first column, for planners that take no row comparison
+    // as an index range (MariaDB would scan the organization from its first address to the cursor).
+    return eb.and([
+      organization,
+      eb("email", ">=", email),
+      eb(eb.refTuple("email", "id"), ">", eb.tuple(email, id)),
+    ]);
   };
 
   const search = query.search?.toLowerCase() ?? "";
-  let rowsQuery = db.selectFrom("users").selectAll("users").select(dialect.selectRoles).where(inOrganization);
+  const from = dialect.usersListingFrom?.() as unknown as "users" | undefined;
+  let rowsQuery = db
+    .selectFrom(from ?? "users")
+    .selectAll("users")
+    .select(dialect.selectRoles)
+    .where(inOrganization);
   if (search !== "") {
-    const prefix = `${search.replace(/[\\%_]/g, "\\$&")}%`;
+    const startsWith = dialect.startsWith ?? likePrefix;
+    const notStartsWith = (column: Parameters<typeof startsWith>[0]) =>
+      sql<SqlBool>`not (${startsWith(column, search)})`;
     const byEmail = db
       .selectFrom("users")
       .select("id")
       .where(inOrganization)
-      .where("email", "like", prefix)
+      .where(startsWith("email", search))
       .orderBy("email")
       .orderBy("id")
       .limit(limit + 1);
@@ -46,8 +59,8 @@ export async function listUsers(
       .selectFrom("users")
       .select("id")
       .where(inOrganization)
-      .where("name_search", "like", prefix)
-      .where("email", "not like", prefix)
+      .where(startsWith("name_search", search))
+      .where(notStartsWith("email"))
       .orderBy("email")
       .orderBy("id")
       .limit(limit + 1);
@@ -55,17 +68,19 @@ export async function listUsers(
       .selectFrom("users")
       .select("id")
       .where(inOrganization)
-      .where("family_name_search", "like", prefix)
-      .where("email", "not like", prefix)
-      .where("name_search", "not like", prefix)
+      .where(startsWith("family_name_search", search))
+      .where(notStartsWith("email"))
+      .where(notStartsWith("name_search"))
       .orderBy("email")
       .orderBy("id")
       .limit(limit + 1);
     rowsQuery = rowsQuery.where(
       "users.id",
       "in",
-      // In a derived table: MySQL and MariaDB take no LIMIT in an IN subquery itself.
-      sql<string>`(select id from (${byEmail} union all ${byName} union all ${byFamilyName}) as matches)`,
+      // Each branch as a derived table: SQLite takes no ORDER BY or LIMIT on a member of a UNION itself (and
+      // MySQL none in an IN subquery).
+      sql<string>`(select id from (${byEmail}) as by_email union all select id from (${byName}) as by_name
+        union all select id from (${byFamilyName}) as by_family_name)`,
     );
   }
   const rows = await rowsQuery
@@ -78,4 +93,9 @@ export async function listUsers(
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last !== undefined ? encodeCursor([last.email, last.id]) : null;
   return { items, nextCursor };
+}
+
+/** `column LIKE 'prefix%'`, a backslash escaping `%`, `_` and itself (PostgreSQL's and MySQL's default escape). */
+function likePrefix(column: string, prefix: string) {
+  return sql<SqlBool>`${sql.ref(column)} like ${`${prefix.replace(/[\\%_]/g, "\\$&")}%`}`;
 }
