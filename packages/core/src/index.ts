@@ -268,6 +268,7 @@ export {
 } from "./store/identity-provider.js";
 export type {
   AttemptRepository,
+  AttemptSwapResult,
   AuditActor,
   AuditQuery,
   AuditRecord,

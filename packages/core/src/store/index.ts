@@ -17,6 +17,7 @@ export type {
 } from "./records.js";
 export type {
   AttemptRepository,
+  AttemptSwapResult,
   AuditQuery,
   AuditRepository,
   DurableRepositories,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store } from "../store/store.js";
 import { createSuiteContext, type RepositoryName } from "./context.js";
+import { describeAttemptSwap } from "./suites/attempt-swap.js";
 import { describeAttemptVersions } from "./suites/attempt-versions.js";
 import { describeAttempts } from "./suites/attempts.js";
 import { describeAudit } from "./suites/audit.js";
@@ -117,6 +118,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       describeKeyEquality(ctx);
     if (withTransaction) describeLockIsolation(ctx);
     if (provides("attempts")) describeAttemptVersions(ctx);
+    if (provides("attempts")) describeAttemptSwap(ctx);
     describeConflictFields(ctx);
     describeInstants(
       ctx,
