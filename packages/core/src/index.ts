@@ -297,6 +297,7 @@ export type {
   UserPatch,
   UserRecord,
   UserRepository,
+  UserWithOrganization,
   VersionedAttemptState,
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";

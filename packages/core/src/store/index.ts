@@ -31,5 +31,6 @@ export type {
   TokenRepository,
   UserListQuery,
   UserRepository,
+  UserWithOrganization,
   VersionedAttemptState,
 } from "./store.js";

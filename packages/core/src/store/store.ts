@@ -52,6 +52,13 @@ export interface OrganizationRepository {
   lock(id: string): Promise<void>;
 }
 
+/** A user and their organization, read together by `UserRepository.findByEmailWithOrganization`. */
+export interface UserWithOrganization {
+  readonly user: UserRecord;
+  /** `null` when the user's organization does not exist. */
+  readonly organization: OrganizationRecord | null;
+}
+
 /** Options of `UserRepository.list`. */
 export interface UserListQuery {
   readonly organizationId: string;
@@ -77,6 +84,14 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   /** The user with this normalised address, in any organization: an address is one user installation-wide. */
   findByEmail(email: string): Promise<UserRecord | null>;
+  /**
+   * Optional: `findByEmail` and the user's organization (`organizations.findById(user.organizationId)`, `null`
+   * when it does not exist) read together, in one round trip (a join): what a sign-in needs before the
+   * password is checked. Provide it only where the store's own organizations are the ones the service reads
+   * (a store whose `organizations` come from another adapter must leave it out); without it the service
+   * makes the two calls.
+   */
+  findByEmailWithOrganization?(email: string): Promise<UserWithOrganization | null>;
   /** Which of these normalised addresses are registered, in any organization. */
   findRegisteredEmails(emails: readonly string[]): Promise<string[]>;
   /**

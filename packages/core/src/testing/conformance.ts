@@ -15,6 +15,7 @@ import { describeSessions } from "./suites/sessions.js";
 import { describeSso } from "./suites/sso.js";
 import { describeTokens } from "./suites/tokens.js";
 import { describeTransaction } from "./suites/transaction.js";
+import { describeUserWithOrganization } from "./suites/user-with-organization.js";
 import { describeUsers } from "./suites/users.js";
 
 const ALL_REPOSITORIES: readonly RepositoryName[] = [
@@ -107,6 +108,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
 
     if (provides("organizations")) describeOrganizations(ctx);
     if (provides("users")) describeUsers(ctx);
+    if (provides("users") && provides("organizations")) describeUserWithOrganization(ctx);
     if (provides("roles")) describeRoles(ctx);
     if (provides("audit")) describeAudit(ctx);
     if (withTransaction) describeTransaction(ctx);

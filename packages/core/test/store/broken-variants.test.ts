@@ -22,6 +22,10 @@ import {
   checkLockWithoutRowBlocks,
   checkReadsAfterLockSeeCommittedWrites,
 } from "../../src/testing/suites/lock-isolation.js";
+import {
+  checkUserWithOrganizationKeysAreExact,
+  checkUserWithOrganizationMatchesTwoReads,
+} from "../../src/testing/suites/user-with-organization.js";
 import { withFlawedSwap } from "./broken-variants/attempt-swaps.js";
 import {
   accentInsensitive,
@@ -29,6 +33,7 @@ import {
   padSpace,
   withEmailCollation,
 } from "./broken-variants/collated-emails.js";
+import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
 import { withVersionsPerRow } from "./broken-variants/reused-versions.js";
 import { withShiftedInstants } from "./broken-variants/shifted-instants.js";
@@ -64,6 +69,8 @@ describe("the conformance checks pass on the memory store", () => {
     await checkSwapRemovesOnlyAtTheVersion(ctx);
     await checkSwapRace(ctx);
     await checkGuessedReservationsBoundGuesses(ctx);
+    await checkUserWithOrganizationMatchesTwoReads(ctx);
+    await checkUserWithOrganizationKeysAreExact(ctx);
   });
 
   it("the lock checks pass on side-by-side transactions whose lock blocks and whose reads are fresh", async () => {
@@ -151,5 +158,16 @@ describe("the conformance checks fail on broken stores", () => {
   it("CONFLICTs that name a constraint instead of the field", async () => {
     const ctx = contextOf(withUnnamedConflicts(createMemoryStore()));
     await expectCheckFails(checkConflictsNameTheField(ctx));
+  });
+
+  it("a joined read of a user whose organization never comes back", async () => {
+    const ctx = contextOf(withFlawedJoin(createMemoryStore(), "no-organization"));
+    await expectCheckFails(checkUserWithOrganizationMatchesTwoReads(ctx));
+  });
+
+  it("a joined read keying the address accent- and pad-insensitively, unlike findByEmail", async () => {
+    const ctx = contextOf(withFlawedJoin(createMemoryStore(), "collated-key"));
+    await checkUserWithOrganizationMatchesTwoReads(ctx);
+    await expectCheckFails(checkUserWithOrganizationKeysAreExact(ctx));
   });
 });
