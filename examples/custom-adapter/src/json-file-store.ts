@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import {
   type AttemptRepository,
+  type AttemptSwapResult,
   DamagedRecordError,
   decodeAttemptState,
   type ExpiringRepositories,
@@ -133,6 +134,23 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
         doc.lastVersion += 1;
         doc.attempts[key] = { state: JSON.stringify(encodeAttemptState(next)), version: doc.lastVersion };
         return write(true);
+      }),
+    compareAndSwap: (key, expectedVersion, next) =>
+      locked<AttemptSwapResult>("attempts.compareAndSwap", (doc) => {
+        const stored = doc.attempts[key];
+        if ((stored?.version ?? 0) !== expectedVersion) {
+          const current = stored
+            ? { state: decodeAttemptState(parseState(stored.state)), version: stored.version }
+            : { state: emptyAttemptState(), version: 0 };
+          return { swapped: false, current };
+        }
+        if (next === null) {
+          delete doc.attempts[key];
+          return write({ swapped: true, version: 0 });
+        }
+        doc.lastVersion += 1;
+        doc.attempts[key] = { state: JSON.stringify(encodeAttemptState(next)), version: doc.lastVersion };
+        return write({ swapped: true, version: doc.lastVersion });
       }),
     delete: (key) =>
       locked("attempts.delete", (doc) => {

@@ -1,8 +1,9 @@
-import { type AttemptRepository, emptyAttemptState } from "@gatehousejs/core";
+import { type AttemptRepository, emptyAttemptState, StorageUnavailableError } from "@gatehousejs/core";
 import { decodeAttempts, encodeAttemptText } from "./codec.js";
 import type { Commands } from "./commands.js";
 import type { KeyLayout } from "./keys.js";
 import { compareAndSetScript } from "./scripts/compare-and-set.js";
+import { compareAndSwapScript } from "./scripts/compare-and-swap.js";
 
 /**
  * The shortest time an attempt state is kept after a write, whatever `expiresAt` says. `compareAndSet` gets
@@ -34,8 +35,41 @@ export function createAttemptRepository(commands: Commands, keys: KeyLayout): At
       return written === 1;
     },
 
+    async compareAndSwap(key, expectedVersion, next, expiresAt) {
+      const reply = await commands.script(
+        "attempts.compareAndSwap",
+        compareAndSwapScript,
+        keys.attempts(key),
+        [
+          expectedVersion,
+          next === null ? "" : encodeAttemptText(next),
+          expiresAt.getTime(),
+          minimumAttemptRetentionMs,
+        ],
+      );
+      if (!Array.isArray(reply)) throw unexpectedReply(reply);
+      const [swapped, value] = reply as unknown[];
+      if (swapped === 1) {
+        const version = Number(String(value));
+        if (!Number.isSafeInteger(version) || version < 0) throw unexpectedReply(reply);
+        return { swapped: true, version };
+      }
+      if (swapped !== 0) throw unexpectedReply(reply);
+      if (value === undefined || value === null) {
+        return { swapped: false, current: { state: emptyAttemptState(), version: 0 } };
+      }
+      return { swapped: false, current: decodeAttempts(String(value)) };
+    },
+
     async delete(key) {
       await commands.run("attempts.delete", (redis) => redis.del(keys.attempts(key)));
     },
   };
+}
+
+function unexpectedReply(reply: unknown): StorageUnavailableError {
+  return new StorageUnavailableError(
+    `attempts.compareAndSwap: Redis answered ${JSON.stringify(reply)}, not the script's reply.`,
+    null,
+  );
 }

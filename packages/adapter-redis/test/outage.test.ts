@@ -41,6 +41,10 @@ function everyCall(store: ExpiringRepositories): Array<[string, () => Promise<un
       "attempts.compareAndSet",
       () => store.attempts.compareAndSet(`login:${randomHash()}`, 0, emptyAttemptState(), far),
     ],
+    [
+      "attempts.compareAndSwap",
+      () => store.attempts.compareAndSwap(`login:${randomHash()}`, 0, emptyAttemptState(), far),
+    ],
     ["attempts.delete", () => store.attempts.delete(`login:${randomHash()}`)],
     ["tokens.create", () => store.tokens.create({ ...token, hash: randomHash() })],
     ["tokens.consume", () => store.tokens.consume(randomHash(), "password-reset", now)],

@@ -29,6 +29,7 @@ const everyCall = (store: ReturnType<typeof createRedisStore>): Array<[string, (
   ["sessions.listByUser", () => store.sessions.listByUser("u", t0)],
   ["attempts.get", () => store.attempts.get("k")],
   ["attempts.compareAndSet", () => store.attempts.compareAndSet("k", 0, emptyAttemptState(), t0)],
+  ["attempts.compareAndSwap", () => store.attempts.compareAndSwap("k", 0, emptyAttemptState(), t0)],
   ["attempts.delete", () => store.attempts.delete("k")],
   ["tokens.create", () => store.tokens.create(tokenRecord())],
   ["tokens.consume", () => store.tokens.consume("h", "password-reset", t0)],

@@ -302,7 +302,8 @@ function renderSection(results) {
     "One Express 5 app on loopback, `fetch` with keep-alive from the same process, a same-origin `Origin` " +
       "header; each right sign-in must answer 200 with its session cookie, and both answered 401 to a wrong " +
       "password before timing. Gatehouse: `gatehouseRouter` with its defaults (CSRF checks on) but " +
-      "`secure: false` for plain HTTP. Better Auth: its defaults, with its memory adapter, its rate limiter " +
+      "`secure: false` for plain HTTP and its per-client throttles off (a run signs in more often from one " +
+      "address than a sign-in throttle allows). Better Auth: its defaults, with its memory adapter, its rate limiter " +
       "pinned off (its default outside NODE_ENV=production) and its logger off. **Better Auth keeps its default " +
       "password hashing, scrypt N=16384, r=16, p=1 (`node:crypto`), as shipped: that cost is part of the " +
       "comparison**, so the last two rows time each side's hash alone, and *beyond its own hash* is what each " +

@@ -40,7 +40,7 @@ describe("login benchmark", () => {
     }
     for (const profile of results.profiles) {
       expect(profile.hashMs).toBeGreaterThan(0);
-      expect(profile.repositories.map((r) => r.name)).toContain("users.findByEmail");
+      expect(profile.repositories.map((r) => r.name)).toContain("users.findByEmailWithOrganization");
     }
     expect(results.http.contenders.map((c) => c.id)).toEqual([
       "http-gatehouse",

@@ -268,6 +268,7 @@ export {
 } from "./store/identity-provider.js";
 export type {
   AttemptRepository,
+  AttemptSwapResult,
   AuditActor,
   AuditQuery,
   AuditRecord,
@@ -296,6 +297,7 @@ export type {
   UserPatch,
   UserRecord,
   UserRepository,
+  UserWithOrganization,
   VersionedAttemptState,
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";

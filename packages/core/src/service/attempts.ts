@@ -3,11 +3,12 @@ import { mergeAttemptStates } from "../policy/email-change.js";
 import type { AttemptState, LockoutPolicy } from "../policy/lockout.js";
 import {
   decideLoginAttempt,
+  emptyAttemptState,
   recordFailedAttempt,
   recordSuccessfulLogin,
   releaseAttempt,
 } from "../policy/lockout.js";
-import type { AttemptRepository } from "../store/store.js";
+import type { AttemptRepository, VersionedAttemptState } from "../store/store.js";
 import type { ServiceContext } from "./context.js";
 
 const MAX_CAS_ROUNDS = 200;
@@ -22,14 +23,64 @@ export async function updateAttemptState<T>(
   expiresAt: (next: AttemptState) => Date,
   decide: (state: AttemptState) => { next: AttemptState; result: T },
 ): Promise<T> {
+  return (await swapAttemptState(repo, key, expiresAt, decide, null)).result;
+}
+
+/** What {@link swapAttemptState} decided, and the state and version stored once it was written. */
+export interface SwappedAttempt<T> {
+  readonly result: T;
+  readonly stored: VersionedAttemptState;
+}
+
+/**
+ * {@link updateAttemptState} starting from a guess of the stored state instead of a `get`: the state the
+ * caller last wrote (a reservation about to be settled), or the empty state at version 0 (an address with
+ * no failures pending, whose state a success removed). A right guess costs one round trip, a wrong one two
+ * (the swap answers the stored state, decided on again): never more than `get` then `compareAndSet`.
+ * A decision that changes nothing is trusted only on a state the store answered, never on a guess.
+ * A state that ends as the empty one is removed (it reads back the same), so the next guess is right.
+ */
+export async function swapAttemptState<T>(
+  repo: AttemptRepository,
+  key: string,
+  expiresAt: (next: AttemptState) => Date,
+  decide: (state: AttemptState) => { next: AttemptState; result: T },
+  guess: VersionedAttemptState | null,
+): Promise<SwappedAttempt<T>> {
+  let current = guess ?? (await repo.get(key));
+  let confirmed = guess === null;
   for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-    const { state, version } = await repo.get(key);
-    const { next, result } = decide(state);
-    if (next === state) return result;
-    if (await repo.compareAndSet(key, version, next, expiresAt(next))) return result;
+    const { next, result } = decide(current.state);
+    if (next === current.state) {
+      if (confirmed) return { result, stored: current };
+      current = await repo.get(key);
+      confirmed = true;
+      continue;
+    }
+    const empty = isEmptyAttemptState(next);
+    const swap = await repo.compareAndSwap(key, current.version, empty ? null : next, expiresAt(next));
+    if (swap.swapped)
+      return { result, stored: { state: empty ? emptyAttemptState() : next, version: swap.version } };
+    current = swap.current;
+    confirmed = true;
   }
   throw new GatehouseError("RATE_LIMITED", "Too many simultaneous attempts; try again in a moment.");
 }
+
+/** Whether a state is the empty one (what an unknown key reads as), so storing it is storing nothing. */
+function isEmptyAttemptState(state: AttemptState): boolean {
+  return (
+    state.failures === 0 &&
+    state.failureAts.length === 0 &&
+    state.lastFailureAt === null &&
+    state.lockedUntil === null &&
+    state.locks === 0 &&
+    state.inFlight.length === 0
+  );
+}
+
+/** The guess of an address's state before its first read: nothing pending, nothing stored. */
+const NOTHING_STORED: VersionedAttemptState = Object.freeze({ state: emptyAttemptState(), version: 0 });
 
 /** The outcome of reserving an attempt: go on and check the secret, or the error to answer with. */
 export type Reservation = { kind: "verify" } | { kind: "refused"; error: GatehouseError };
@@ -68,15 +119,19 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
     if (outcome.lock) await auditLock(ctx, key, outcome.lock);
     return outcome.result;
   };
+  // What this gate last stored: a settle guesses it is still there (one round trip unless someone wrote since).
+  let held: VersionedAttemptState = NOTHING_STORED;
+  const swap = async <T>(decide: (state: AttemptState) => { next: AttemptState; result: T }): Promise<T> => {
+    const { result, stored } = await swapAttemptState(repo, key, expiresAt, decide, held);
+    held = stored;
+    return result;
+  };
   const settle = (fn: (state: AttemptState, now: Date) => AttemptState) =>
-    updateAttemptState(repo, key, expiresAt, (state) => ({
-      next: fn(state, ctx.clock.now()),
-      result: undefined,
-    }));
+    swap((state) => ({ next: fn(state, ctx.clock.now()), result: undefined }));
 
   return {
     reserve: () =>
-      updateAttemptState(repo, key, expiresAt, (state) => {
+      swap((state) => {
         const decision = decideLoginAttempt(state, policy, ctx.clock.now());
         if (decision.kind === "verify") {
           return { next: decision.next, result: { result: { kind: "verify" } as Reservation, lock: null } };
@@ -85,7 +140,7 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
         return { next: decision.next, result: { result: refused(decision, policy, lock?.rule), lock } };
       }).then(audited),
     fail: () =>
-      updateAttemptState(repo, key, expiresAt, (state) => {
+      swap((state) => {
         const { next, lockedUntil } = recordFailedAttempt(state, policy, ctx.clock.now());
         return { next, result: { result: lockedUntil, lock: newLock(state, next, "max-failures") } };
       }).then(audited),

@@ -35,15 +35,19 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
   const address = normalizeEmail(email);
   const lockout = ctx.policy.lockout;
   const gate = attemptGate(ctx, loginAttemptKey(address), lockout);
-  // Independent round trips run side by side; the password is still checked only after the reservation.
-  const [reserved, found] = await Promise.allSettled([gate.reserve(), ctx.store.users.findByEmail(address)]);
+  // Independent round trips run side by side (the reservation, and the user with their organization, one
+  // query where the store joins them); the password is still checked only after the reservation.
+  const [reserved, found] = await Promise.allSettled([
+    gate.reserve(),
+    findUserWithOrganization(ctx, address),
+  ]);
   if (reserved.status === "rejected") throw reserved.reason;
   const reservation = reserved.value;
   if (found.status === "rejected") {
     if (reservation.kind === "verify") await gate.release();
     throw found.reason;
   }
-  const user = found.value;
+  const user = found.value?.user ?? null;
   if (reservation.kind === "refused") {
     if (user) await auditLoginLater(ctx, user, ["login.refused", { reason: reservation.error.code }]);
     throw reservation.error;
@@ -53,7 +57,7 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
   let organization: OrganizationRecord | null;
   try {
     [organization, verified] = await Promise.all([
-      user ? ctx.store.organizations.findById(user.organizationId) : null,
+      organizationOf(ctx, found.value),
       verifyLoginPassword(ctx, user, password),
     ]);
     // An organization that signs in through SSO has no password to accept, whatever the hash says, except
@@ -87,6 +91,30 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
     auditLogin(ctx, user, stage === "mfa" ? "login.password-verified" : "login.succeeded", { stage }),
   ]);
   return toLoginResult(session, user, policy);
+}
+
+/**
+ * The user of an address and, where the store reads both in one query, their organization; `organization`
+ * is `undefined` when the store has no such query (the caller reads it beside the password check).
+ */
+async function findUserWithOrganization(
+  ctx: ServiceContext,
+  address: string,
+): Promise<{ user: UserRecord; organization?: OrganizationRecord | null } | null> {
+  const users = ctx.store.users;
+  if (users.findByEmailWithOrganization) return users.findByEmailWithOrganization(address);
+  const user = await users.findByEmail(address);
+  return user === null ? null : { user };
+}
+
+/** The organization that came with the user, or read now (beside the password check). */
+async function organizationOf(
+  ctx: ServiceContext,
+  found: { user: UserRecord; organization?: OrganizationRecord | null } | null,
+): Promise<OrganizationRecord | null> {
+  if (found === null) return null;
+  if (found.organization !== undefined) return found.organization;
+  return ctx.store.organizations.findById(found.user.organizationId);
 }
 
 async function verifyLoginPassword(

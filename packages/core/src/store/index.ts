@@ -17,6 +17,7 @@ export type {
 } from "./records.js";
 export type {
   AttemptRepository,
+  AttemptSwapResult,
   AuditQuery,
   AuditRepository,
   DurableRepositories,
@@ -30,5 +31,6 @@ export type {
   TokenRepository,
   UserListQuery,
   UserRepository,
+  UserWithOrganization,
   VersionedAttemptState,
 } from "./store.js";

@@ -98,9 +98,20 @@ export function createMemoryStore(): Store {
 }
 
 function bindDurable(tables: DurableTables, guard: () => void): DurableRepositories {
+  const organizations = createMemoryOrganizations(tables.organizations, guard);
+  const users = createMemoryUsers(tables.users, guard);
   return {
-    organizations: createMemoryOrganizations(tables.organizations, guard),
-    users: createMemoryUsers(tables.users, guard),
+    organizations,
+    users: {
+      ...users,
+      // Both tables are this store's, so the pair is read in one step as a join would.
+      async findByEmailWithOrganization(email) {
+        const user = await users.findByEmail(email);
+        return user === null
+          ? null
+          : { user, organization: await organizations.findById(user.organizationId) };
+      },
+    },
     roles: createMemoryRoles(tables.roles, guard),
     audit: createMemoryAudit(tables.audit, guard),
     ssoConnections: createMemorySsoConnections(tables, guard),

@@ -52,6 +52,13 @@ export interface OrganizationRepository {
   lock(id: string): Promise<void>;
 }
 
+/** A user and their organization, read together by `UserRepository.findByEmailWithOrganization`. */
+export interface UserWithOrganization {
+  readonly user: UserRecord;
+  /** `null` when the user's organization does not exist. */
+  readonly organization: OrganizationRecord | null;
+}
+
 /** Options of `UserRepository.list`. */
 export interface UserListQuery {
   readonly organizationId: string;
@@ -77,6 +84,14 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   /** The user with this normalised address, in any organization: an address is one user installation-wide. */
   findByEmail(email: string): Promise<UserRecord | null>;
+  /**
+   * Optional: `findByEmail` and the user's organization (`organizations.findById(user.organizationId)`, `null`
+   * when it does not exist) read together, in one round trip (a join): what a sign-in needs before the
+   * password is checked. Provide it only where the store's own organizations are the ones the service reads
+   * (a store whose `organizations` come from another adapter must leave it out); without it the service
+   * makes the two calls.
+   */
+  findByEmailWithOrganization?(email: string): Promise<UserWithOrganization | null>;
   /** Which of these normalised addresses are registered, in any organization. */
   findRegisteredEmails(emails: readonly string[]): Promise<string[]>;
   /**
@@ -157,6 +172,11 @@ export interface VersionedAttemptState {
   readonly version: number;
 }
 
+/** What {@link AttemptRepository.compareAndSwap} did: stored, with the new version, or found another version. */
+export type AttemptSwapResult =
+  | { readonly swapped: true; readonly version: number }
+  | { readonly swapped: false; readonly current: VersionedAttemptState };
+
 /**
  * Login-attempt state, keyed by a string the service derives from the normalised e-mail address (so an
  * unknown address locks exactly like a registered one). The service reads, decides with the pure lockout
@@ -174,6 +194,27 @@ export interface AttemptRepository {
    * of a row that may have been deleted.
    */
   compareAndSet(key: string, expectedVersion: number, next: AttemptState, expiresAt: Date): Promise<boolean>;
+  /**
+   * `compareAndSet` answering in the same round trip what the caller needs for its next step, so a sign-in
+   * reserves and settles in one call each. Stores `next` only if the stored version still equals
+   * `expectedVersion` (0: nothing stored); `next === null` removes the state instead, under the same
+   * condition (a removed state reads as the empty one, at version 0).
+   *
+   * - Stored: resolves `{ swapped: true, version }`, the version it stored (0 after a removal), which is the
+   *   version `get` would now answer until someone else writes.
+   * - Version differs: changes nothing and resolves `{ swapped: false, current }`, the state and version
+   *   stored now, as `get` would answer at or after the comparison (a backend that cannot read in the same
+   *   step MAY read right after it), so the caller decides again without another `get`.
+   *
+   * The same atomicity and version rules as `compareAndSet` apply (of concurrent callers with the same
+   * expected version exactly one swaps; versions never repeat for a key, removals included).
+   */
+  compareAndSwap(
+    key: string,
+    expectedVersion: number,
+    next: AttemptState | null,
+    expiresAt: Date,
+  ): Promise<AttemptSwapResult>;
   /** Forgets the state (an allowed administrator unlock, a removed user). */
   delete(key: string): Promise<void>;
 }

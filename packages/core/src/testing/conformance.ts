@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Store } from "../store/store.js";
 import { createSuiteContext, type RepositoryName } from "./context.js";
+import { describeAttemptSwap } from "./suites/attempt-swap.js";
 import { describeAttemptVersions } from "./suites/attempt-versions.js";
 import { describeAttempts } from "./suites/attempts.js";
 import { describeAudit } from "./suites/audit.js";
@@ -14,6 +15,7 @@ import { describeSessions } from "./suites/sessions.js";
 import { describeSso } from "./suites/sso.js";
 import { describeTokens } from "./suites/tokens.js";
 import { describeTransaction } from "./suites/transaction.js";
+import { describeUserWithOrganization } from "./suites/user-with-organization.js";
 import { describeUsers } from "./suites/users.js";
 
 const ALL_REPOSITORIES: readonly RepositoryName[] = [
@@ -106,6 +108,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
 
     if (provides("organizations")) describeOrganizations(ctx);
     if (provides("users")) describeUsers(ctx);
+    if (provides("users") && provides("organizations")) describeUserWithOrganization(ctx);
     if (provides("roles")) describeRoles(ctx);
     if (provides("audit")) describeAudit(ctx);
     if (withTransaction) describeTransaction(ctx);
@@ -117,6 +120,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
       describeKeyEquality(ctx);
     if (withTransaction) describeLockIsolation(ctx);
     if (provides("attempts")) describeAttemptVersions(ctx);
+    if (provides("attempts")) describeAttemptSwap(ctx);
     describeConflictFields(ctx);
     describeInstants(
       ctx,

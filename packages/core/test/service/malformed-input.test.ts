@@ -22,6 +22,7 @@ const READS = new Set([
   "find",
   "findById",
   "findByEmail",
+  "findByEmailWithOrganization",
   "findRegisteredEmails",
   "findByOrganization",
   "findByDomain",

@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createSuiteContext, type SuiteContext } from "../../src/testing/context.js";
+import {
+  checkGuessedReservationsBoundGuesses,
+  checkSwapConflictAnswersTheStoredState,
+  checkSwapRace,
+  checkSwapRemovesOnlyAtTheVersion,
+  checkSwapStoresAndAnswersTheVersion,
+} from "../../src/testing/suites/attempt-swap.js";
 import { checkVersionsNeverReused } from "../../src/testing/suites/attempt-versions.js";
 import { checkConflictsNameTheField } from "../../src/testing/suites/conflict-fields.js";
 import { checkInstantsAcross } from "../../src/testing/suites/instants.js";
@@ -16,11 +23,17 @@ import {
   checkReadsAfterLockSeeCommittedWrites,
 } from "../../src/testing/suites/lock-isolation.js";
 import {
+  checkUserWithOrganizationKeysAreExact,
+  checkUserWithOrganizationMatchesTwoReads,
+} from "../../src/testing/suites/user-with-organization.js";
+import { withFlawedSwap } from "./broken-variants/attempt-swaps.js";
+import {
   accentInsensitive,
   localeOrder,
   padSpace,
   withEmailCollation,
 } from "./broken-variants/collated-emails.js";
+import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
 import { withVersionsPerRow } from "./broken-variants/reused-versions.js";
 import { withShiftedInstants } from "./broken-variants/shifted-instants.js";
@@ -51,6 +64,13 @@ describe("the conformance checks pass on the memory store", () => {
     await checkVersionsNeverReused(ctx);
     await checkConflictsNameTheField(ctx);
     await checkInstantsAcross(ctx, ctx.store(), ctx.store());
+    await checkSwapStoresAndAnswersTheVersion(ctx);
+    await checkSwapConflictAnswersTheStoredState(ctx);
+    await checkSwapRemovesOnlyAtTheVersion(ctx);
+    await checkSwapRace(ctx);
+    await checkGuessedReservationsBoundGuesses(ctx);
+    await checkUserWithOrganizationMatchesTwoReads(ctx);
+    await checkUserWithOrganizationKeysAreExact(ctx);
   });
 
   it("the lock checks pass on side-by-side transactions whose lock blocks and whose reads are fresh", async () => {
@@ -101,6 +121,28 @@ describe("the conformance checks fail on broken stores", () => {
   it("attempt versions counted per row, reused after a delete", async () => {
     const ctx = contextOf(withVersionsPerRow(createMemoryStore()));
     await expectCheckFails(checkVersionsNeverReused(ctx));
+    await expectCheckFails(checkSwapRemovesOnlyAtTheVersion(ctx));
+  });
+
+  it("a compareAndSwap that compares, pauses, then writes: racing callers all store", async () => {
+    const ctx = contextOf(withFlawedSwap(createMemoryStore(), "not-atomic"));
+    await checkSwapStoresAndAnswersTheVersion(ctx);
+    await expectCheckFails(checkSwapRace(ctx));
+    await expectCheckFails(checkGuessedReservationsBoundGuesses(ctx));
+  });
+
+  it("a compareAndSwap whose conflict answers the empty state instead of the stored one", async () => {
+    const ctx = contextOf(withFlawedSwap(createMemoryStore(), "conflict-answers-empty"));
+    await checkSwapStoresAndAnswersTheVersion(ctx);
+    await expectCheckFails(checkSwapConflictAnswersTheStoredState(ctx));
+    await expectCheckFails(checkSwapRace(ctx));
+  });
+
+  it("a compareAndSwap that removes the state at any version", async () => {
+    const ctx = contextOf(withFlawedSwap(createMemoryStore(), "removes-any-version"));
+    await checkSwapStoresAndAnswersTheVersion(ctx);
+    await expectCheckFails(checkSwapConflictAnswersTheStoredState(ctx));
+    await expectCheckFails(checkSwapRemovesOnlyAtTheVersion(ctx));
   });
 
   it("instants shifted by an hour, as wall-clock time through a pool in another time zone", async () => {
@@ -116,5 +158,16 @@ describe("the conformance checks fail on broken stores", () => {
   it("CONFLICTs that name a constraint instead of the field", async () => {
     const ctx = contextOf(withUnnamedConflicts(createMemoryStore()));
     await expectCheckFails(checkConflictsNameTheField(ctx));
+  });
+
+  it("a joined read of a user whose organization never comes back", async () => {
+    const ctx = contextOf(withFlawedJoin(createMemoryStore(), "no-organization"));
+    await expectCheckFails(checkUserWithOrganizationMatchesTwoReads(ctx));
+  });
+
+  it("a joined read keying the address accent- and pad-insensitively, unlike findByEmail", async () => {
+    const ctx = contextOf(withFlawedJoin(createMemoryStore(), "collated-key"));
+    await checkUserWithOrganizationMatchesTwoReads(ctx);
+    await expectCheckFails(checkUserWithOrganizationKeysAreExact(ctx));
   });
 });

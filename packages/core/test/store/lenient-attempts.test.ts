@@ -28,6 +28,17 @@ function createLenientAttempts(): {
       records.set(key, { version: lastVersion, json: encodeAttemptState(next) });
       return true;
     },
+    async compareAndSwap(key, expectedVersion, next) {
+      if ((records.get(key)?.version ?? 0) !== expectedVersion)
+        return { swapped: false, current: await attempts.get(key) };
+      if (next === null) {
+        records.delete(key);
+        return { swapped: true, version: 0 };
+      }
+      lastVersion += 1;
+      records.set(key, { version: lastVersion, json: encodeAttemptState(next) });
+      return { swapped: true, version: lastVersion };
+    },
     async delete(key) {
       records.delete(key);
     },

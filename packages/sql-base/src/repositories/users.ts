@@ -2,6 +2,7 @@ import type { Issue, UserRecord, UserRepository } from "@gatehousejs/core";
 import { conflictError, inChunks, toNumber } from "@gatehousejs/core/adapter-kit";
 import { type Kysely, sql } from "kysely";
 import { duplicateKeyOf, isUniqueViolation, type SqlContext } from "../context.js";
+import { toOrganization } from "../rows.js";
 import { atomically } from "../savepoints.js";
 import type { GatehouseTables } from "../schema.js";
 import { toRoleRows, toUserInsert, toUserRecord, toUserUpdate } from "../user-rows.js";
@@ -66,6 +67,41 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
         .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email))
         .executeTakeFirst();
       return row === undefined ? null : toRecord(row);
+    },
+
+    async findByEmailWithOrganization(email) {
+      // One round trip for a sign-in: the user's row, their roles and their organization's row.
+      const row = await selectUsers(db)
+        .leftJoin("organizations", "organizations.id", "users.organization_id")
+        .select([
+          "organizations.id as org_id",
+          "organizations.name as org_name",
+          "organizations.settings as org_settings",
+          "organizations.created_at as org_created_at",
+          "organizations.updated_at as org_updated_at",
+        ])
+        .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email))
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      const { org_id, org_name, org_settings, org_created_at, org_updated_at, ...user } = row;
+      const organization =
+        org_id === null ||
+        org_name === null ||
+        org_settings === null ||
+        org_created_at === null ||
+        org_updated_at === null
+          ? null
+          : toOrganization(
+              {
+                id: org_id,
+                name: org_name,
+                settings: org_settings,
+                created_at: org_created_at,
+                updated_at: org_updated_at,
+              },
+              dialect.fromInstant,
+            );
+      return { user: toRecord(user), organization };
     },
 
     findRegisteredEmails: (emails) => findRegisteredEmails(ctx, emails),

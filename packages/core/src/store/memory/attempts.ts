@@ -1,6 +1,6 @@
 import { type AttemptState, emptyAttemptState } from "../../policy/lockout.js";
 import { decodeAttemptState, encodeAttemptState } from "../attempt-codec.js";
-import type { AttemptRepository, VersionedAttemptState } from "../store.js";
+import type { AttemptRepository, AttemptSwapResult, VersionedAttemptState } from "../store.js";
 
 /** An attempt record as the memory store keeps it: encoded, as a durable adapter would store it. */
 export interface StoredAttempt {
@@ -18,11 +18,15 @@ export function createMemoryAttempts(records = new Map<string, StoredAttempt>())
   // a version a slow caller still holds (no ABA).
   let lastVersion = 0;
 
+  const read = (key: string): VersionedAttemptState => {
+    const stored = records.get(key);
+    if (stored === undefined) return { state: emptyAttemptState(), version: 0 };
+    return { state: decodeAttemptState(stored.state), version: stored.version };
+  };
+
   return {
     async get(key: string): Promise<VersionedAttemptState> {
-      const stored = records.get(key);
-      if (stored === undefined) return { state: emptyAttemptState(), version: 0 };
-      return { state: decodeAttemptState(stored.state), version: stored.version };
+      return read(key);
     },
 
     async compareAndSet(
@@ -37,6 +41,24 @@ export function createMemoryAttempts(records = new Map<string, StoredAttempt>())
       lastVersion += 1;
       records.set(key, { state, version: lastVersion });
       return true;
+    },
+
+    async compareAndSwap(
+      key: string,
+      expectedVersion: number,
+      next: AttemptState | null,
+      _expiresAt: Date,
+    ): Promise<AttemptSwapResult> {
+      // One synchronous step: the comparison, the write and the read of a conflict see the same record.
+      if ((records.get(key)?.version ?? 0) !== expectedVersion) return { swapped: false, current: read(key) };
+      if (next === null) {
+        records.delete(key);
+        return { swapped: true, version: 0 };
+      }
+      const state = encodeAttemptState(next);
+      lastVersion += 1;
+      records.set(key, { state, version: lastVersion });
+      return { swapped: true, version: lastVersion };
     },
 
     async delete(key: string): Promise<void> {

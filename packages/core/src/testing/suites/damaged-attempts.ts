@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideLoginAttempt, emptyAttemptState } from "../../policy/lockout.js";
 import { presets } from "../../policy/presets.js";
-import { updateAttemptState } from "../../service/attempts.js";
+import { swapAttemptState, updateAttemptState } from "../../service/attempts.js";
 import type { AttemptRepository } from "../../store/store.js";
 import { DAY_MS, type SuiteContext } from "../context.js";
 import { uniqueEmail } from "../fixtures.js";
@@ -67,6 +67,30 @@ export async function expectDamagedAttemptRefused(
     code: "STORAGE_UNAVAILABLE",
   });
   expect(verified, "a password check was let through").toBe(false);
+
+  // A sign-in reserves without a `get`: the damaged record comes back as compareAndSwap's conflict answer.
+  const swapped = attempts.compareAndSwap(
+    key,
+    0,
+    { ...emptyAttemptState(), inFlight: [new Date()] },
+    expiresAt,
+  );
+  await expect(swapped, "compareAndSwap answering a damaged record").rejects.toMatchObject({
+    code: "STORAGE_UNAVAILABLE",
+  });
+  const guessed = swapAttemptState(
+    attempts,
+    key,
+    () => expiresAt,
+    (state) => {
+      const decision = decideLoginAttempt(state, presets.enterprise.lockout, new Date(lockedAt));
+      return { next: decision.next, result: decision.kind };
+    },
+    { state: emptyAttemptState(), version: 0 },
+  );
+  await expect(guessed, "a reservation guessing nothing is stored").rejects.toMatchObject({
+    code: "STORAGE_UNAVAILABLE",
+  });
 }
 
 /** The damaged-record cases, declared only when the adapter can plant one. */

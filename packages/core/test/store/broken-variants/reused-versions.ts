@@ -20,6 +20,18 @@ export function withVersionsPerRow(base: Store): Store {
       rows.set(key, { version: expectedVersion + 1, state: structuredClone(next) });
       return true;
     },
+    async compareAndSwap(key, expectedVersion, next) {
+      const row = rows.get(key);
+      if ((row?.version ?? 0) !== expectedVersion) {
+        return { swapped: false, current: await attempts.get(key) };
+      }
+      if (next === null) {
+        rows.delete(key);
+        return { swapped: true, version: 0 };
+      }
+      rows.set(key, { version: expectedVersion + 1, state: structuredClone(next) });
+      return { swapped: true, version: expectedVersion + 1 };
+    },
     async delete(key) {
       rows.delete(key);
     },
