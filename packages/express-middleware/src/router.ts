@@ -1,5 +1,11 @@
 import { type Gatehouse, GatehouseError, type RateLimiter } from "@gatehousejs/core";
-import { createGatehouseHandler, sessionOf, type ThrottleOptions } from "@gatehousejs/http";
+import {
+  createGatehouseHandler,
+  type GatehouseHandlerOptions,
+  type SsoRouteOptions,
+  sessionOf,
+  type ThrottleOptions,
+} from "@gatehousejs/http";
 import express, { type Router } from "express";
 import { mergeSetCookies, rememberService, requestOf, sendResponse, serviceOf } from "./fetch.js";
 import { type GatehouseMiddlewareOptions, handlerOptionsOf, sessionMiddleware } from "./middleware.js";
@@ -31,6 +37,10 @@ export interface GatehouseRouterOptions extends GatehouseMiddlewareOptions, Erro
   rateLimiter?: RateLimiter;
   /** The per-client limits (see `defaultThrottles` of `@gatehousejs/http`); `false` turns them off. */
   throttles?: ThrottleOptions;
+  /** The SSO routes' callback URL, return path and error page (see `SsoRouteOptions` of `@gatehousejs/http`). */
+  sso?: SsoRouteOptions;
+  /** Who is platform staff on a request, for the SSO connection routes (see the HTTP layer's `staff`). */
+  staff?: GatehouseHandlerOptions["staff"];
 }
 
 /**
@@ -48,6 +58,8 @@ export function gatehouseRouter(gatehouse: Gatehouse, options: GatehouseRouterOp
     exposeToken: options.exposeToken === true,
     ...(options.rateLimiter && { rateLimiter: options.rateLimiter }),
     ...(options.throttles !== undefined && { throttles: options.throttles }),
+    ...(options.sso !== undefined && { sso: options.sso }),
+    ...(options.staff !== undefined && { staff: options.staff }),
   });
   const session = sessionMiddleware(gatehouse, handler);
   const router = express.Router();
