@@ -86,6 +86,7 @@ export function createDevIdentityProvider({ publicUrl, callbackUrl }) {
       email: ["email", "email_verified"],
       profile: ["given_name", "family_name"],
     },
+    ttl: { Interaction: 600, Grant: 600, Session: 3600, AccessToken: 600, IdToken: 3600 },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `${DEV_IDP_PATH}/interaction/${interaction.uid}` },
