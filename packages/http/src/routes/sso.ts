@@ -41,13 +41,17 @@ async function start(call: RouteCall<unknown>, input: StartInput): Promise<{ url
   return { url, expiresAt };
 }
 
-/** A refused browser step goes to the host's error page when it has one; otherwise the problem is answered. */
+/**
+ * A refused browser step goes to the host's error page when it has one (an identity provider that is down
+ * included); otherwise, and for a failure of this side (storage, a bug), the problem is answered.
+ */
 async function orErrorPage(call: RouteCall<unknown>, step: () => Promise<Reply>): Promise<Reply> {
   try {
     return await step();
   } catch (error) {
     const { errorPath } = call.sso;
-    if (errorPath === null || statusOf(error) >= 500) throw error;
+    const providerDown = error instanceof GatehouseError && error.code === "IDP_UNAVAILABLE";
+    if (errorPath === null || (statusOf(error) >= 500 && !providerDown)) throw error;
     return { status: 303, location: errorLocation(errorPath, error) };
   }
 }

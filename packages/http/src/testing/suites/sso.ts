@@ -153,7 +153,7 @@ export function describeSsoRoutes(setup: Setup): void {
       expect(none.headers.location).toBe("/login?sso=1&sso_error=no-connection");
     });
 
-    test("the identity provider down: 502 IDP_UNAVAILABLE, no session", async () => {
+    test("the identity provider down: 502 IDP_UNAVAILABLE, or the error page; no session", async () => {
       const h = await ssoSetup(setup);
       const b = h.browser();
       const path = await h.startAs(b, h.person("dee"));
@@ -162,6 +162,13 @@ export function describeSsoRoutes(setup: Setup): void {
       expect(back.status).toBe(502);
       expect(back.body).toMatchObject({ code: "IDP_UNAVAILABLE" });
       expect(b.cookies.has("gatehouse_session")).toBe(false);
+      const paged = await ssoSetup(setup, { handler: { sso: { errorPath: "/login" } } });
+      const pb = paged.browser();
+      const pagedPath = await paged.startAs(pb, paged.person("dee"));
+      paged.idp.setHealth("garbage");
+      const sent = await pb.get(pagedPath, fromProvider);
+      expect(sent).toMatchObject({ status: 303, headers: { location: "/login?sso_error=invalid-response" } });
+      expect(pb.cookies.has("gatehouse_session")).toBe(false);
     });
   });
 
