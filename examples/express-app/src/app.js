@@ -1,6 +1,8 @@
 import { isGatehouseError } from "@gatehousejs/core";
+import { gatehouseRouter } from "@gatehousejs/express-middleware";
 import express from "express";
-import { createAuth, sessionOf } from "./auth.js";
+import { COOKIE_NAME, createAuth, sessionOf } from "./auth.js";
+import { DEV_IDP_PATH } from "./dev-idp.js";
 import { accountRoutes } from "./pages/account.js";
 import { auditRoutes } from "./pages/audit.js";
 import { devRoutes } from "./pages/dev.js";
@@ -27,6 +29,7 @@ import { escalationWords, forbiddenWords } from "./words.js";
  * @property {string | null} staffKey what opens the development staff console (null: nothing does)
  * @property {(req: Request, res: Response) => View} viewOf
  * @property {(res: Response, message: string) => void} flash
+ * @property {boolean} sso whether the sign-in page offers "Sign in with SSO"
  */
 
 /**
@@ -38,6 +41,11 @@ import { escalationWords, forbiddenWords } from "./words.js";
  *   whoever holds `staffKey`). Default: false; the server turns it on only on a loopback address
  * @property {string | null} [staffKey] the secret of the staff console's link (`/dev/staff?key=…`). Default: none
  * @property {boolean} [secure] `Secure` cookies (HTTPS only). Default: false
+ * @property {{ callbackUrl: string } | null} [sso] SSO sign-in through `/auth/sso/start` and the identity
+ *   provider's redirect back to `callbackUrl` (`<public URL>/auth/sso/callback`); the service needs its `sso`
+ *   option. Default: none
+ * @property {import("./dev-idp.js").DevIdentityProvider | null} [devIdentityProvider] DEVELOPMENT ONLY: the
+ *   made-up identity provider, mounted at `/dev/idp` when `dev` is on. Default: none
  */
 
 const FLASH_COOKIE = "gh_flash";
@@ -50,7 +58,15 @@ const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><re
  * @param {AppOptions} options
  * @returns {import("express").Express}
  */
-export function createApp({ gatehouse, outbox = null, dev = false, staffKey = null, secure = false }) {
+export function createApp({
+  gatehouse,
+  outbox = null,
+  dev = false,
+  staffKey = null,
+  secure = false,
+  sso = null,
+  devIdentityProvider = null,
+}) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -66,8 +82,22 @@ export function createApp({ gatehouse, outbox = null, dev = false, staffKey = nu
     });
     next();
   });
+  // The development identity provider reads its own bodies (the token endpoint), so it comes before the parser.
+  if (dev && devIdentityProvider) app.use(DEV_IDP_PATH, devIdentityProvider.router);
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 3000 }));
   app.use(auth.middleware);
+  if (sso) {
+    // The HTTP layer's routes under /auth, for SSO: the start binds the sign-in to this browser (an HttpOnly
+    // cookie), the callback signs in and returns to a path of this site; a refusal comes back to /login.
+    app.use(
+      "/auth",
+      gatehouseRouter(gatehouse, {
+        secure,
+        cookieName: COOKIE_NAME,
+        sso: { callbackUrl: sso.callbackUrl, returnTo: "/", errorPath: "/login" },
+      }),
+    );
+  }
 
   /** @type {Deps} */
   const deps = {
@@ -76,6 +106,7 @@ export function createApp({ gatehouse, outbox = null, dev = false, staffKey = nu
     outbox,
     dev,
     staffKey,
+    sso: sso !== null,
     viewOf: (req, res) => viewOf(req, res, dev),
     flash: (res, message) =>
       res.append(

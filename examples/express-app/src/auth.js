@@ -15,7 +15,8 @@ import {
  * @typedef {SignedInAuth & { token: string }} Auth
  */
 
-const COOKIE_NAME = "gatehouse_session";
+/** The session cookie's name, shared by the middleware and the `/auth` routes. */
+export const COOKIE_NAME = "gatehouse_session";
 
 /**
  * @typedef {object} AuthLayer

@@ -6,10 +6,12 @@ import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGatehouse, generateSecretKey } from "@gatehousejs/core";
+import { createOidcIdentityProvider } from "@gatehousejs/oidc";
 import { createApp } from "./app.js";
+import { createDevIdentityProvider } from "./dev-idp.js";
 import { isLoopback } from "./loopback.js";
 import { createOutbox } from "./outbox.js";
-import { seedDemo } from "./seed.js";
+import { seedDemo, seedSsoDemo } from "./seed.js";
 import { createSmtpMailer } from "./smtp-mailer.js";
 import { openStore } from "./store.js";
 
@@ -73,7 +75,12 @@ const gatehouse = createGatehouse({
   issuer: "Gatehouse demo",
   onDeliveryError: (error, message) =>
     console.error(`[mail] could not send ${message.kind} to ${message.to}:`, error),
+  // SSO through openid-client. Plain-HTTP issuers only in development, for the made-up provider below.
+  sso: { identityProvider: createOidcIdentityProvider({ allowInsecureRequests: dev }) },
 });
+const callbackUrl = `${publicUrl}/auth/sso/callback`;
+// DEVELOPMENT ONLY: a made-up identity provider at /dev/idp, so the demo shows an SSO organization end to end.
+const devIdentityProvider = dev ? createDevIdentityProvider({ publicUrl, callbackUrl }) : null;
 
 const seedFile = join(dataDir, `seed-${databaseKey}.json`);
 step("Preparing the organization…");
@@ -82,16 +89,39 @@ const temporaryPasswordOf = (email) => {
   const mail = invitations.get(email) ?? outbox.lastMailTo(email, "invitation");
   return mail?.message.kind === "invitation" ? mail.message.temporaryPassword : null;
 };
+const seeded = readJson(seedFile);
 const seed = await seedDemo(gatehouse, {
-  knownOrganizationId: readJson(seedFile)?.organizationId ?? null,
+  knownOrganizationId: seeded?.organizationId ?? null,
   temporaryPasswordOf,
 });
-writeFileSync(seedFile, JSON.stringify({ organizationId: seed.organizationId }));
+// Initech signs in through the development identity provider: seeded in development mode only.
+const ssoSeed = devIdentityProvider
+  ? await seedSsoDemo(gatehouse, {
+      idp: devIdentityProvider,
+      knownOrganizationId: seeded?.ssoOrganizationId ?? null,
+      temporaryPasswordOf,
+    })
+  : null;
+writeFileSync(
+  seedFile,
+  JSON.stringify({
+    organizationId: seed.organizationId,
+    ssoOrganizationId: ssoSeed?.organizationId ?? seeded?.ssoOrganizationId ?? null,
+  }),
+);
 
 // The staff console's key: platform staff are not members of an organization, so no member session may
 // open it; whoever started the server follows the link printed below.
 const staffKey = dev ? randomBytes(18).toString("base64url") : null;
-const app = createApp({ gatehouse, outbox, dev, staffKey, secure: publicUrl.startsWith("https://") });
+const app = createApp({
+  gatehouse,
+  outbox,
+  dev,
+  staffKey,
+  secure: publicUrl.startsWith("https://"),
+  sso: { callbackUrl },
+  devIdentityProvider,
+});
 const server = createServer(app);
 
 server.once("error", async (/** @type {NodeJS.ErrnoException} */ error) => {
@@ -106,6 +136,9 @@ server.once("error", async (/** @type {NodeJS.ErrnoException} */ error) => {
 
 server.listen(port, host, async () => {
   const pending = seed.temporaryPassword ?? (await stillInvited(seed.adminEmail));
+  const emergency = ssoSeed
+    ? (ssoSeed.temporaryPassword ?? (await stillInvited(ssoSeed.emergencyEmail)))
+    : null;
   const lines = [
     "",
     `Gatehouse demo on ${publicUrl}  (store: ${description})`,
@@ -113,6 +146,12 @@ server.listen(port, host, async () => {
     pending
       ? `  Sign in at ${publicUrl}/login\n    e-mail:             ${seed.adminEmail}\n    temporary password: ${pending}\n  You will choose your own password, then enrol an authenticator app.`
       : `Sign in at ${publicUrl}/login as ${seed.adminEmail} with the password you chose (delete ${dataDir} to start over).`,
+    ssoSeed
+      ? `SSO organization "Initech" (initech.test): "Sign in with SSO" on ${publicUrl}/login with ann@initech.test takes you to the development identity provider (${publicUrl}/dev/idp, development only).` +
+        (emergency
+          ? `\n  Its emergency administrator keeps a password: ${ssoSeed.emergencyEmail}, temporary password: ${emergency}`
+          : "")
+      : "",
     dev
       ? `Development mode: e-mail and text messages at ${publicUrl}/dev/outbox (signed in); staff console: ${publicUrl}/dev/staff?key=${staffKey}`
       : "",

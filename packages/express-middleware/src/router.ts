@@ -1,7 +1,9 @@
 import { type Gatehouse, GatehouseError, type RateLimiter } from "@gatehousejs/core";
 import {
   createGatehouseHandler,
+  type GatehouseHandlerOptions,
   generateOpenApiDocument,
+  type SsoRouteOptions,
   sessionOf,
   type ThrottleOptions,
 } from "@gatehousejs/http";
@@ -42,6 +44,10 @@ export interface GatehouseRouterOptions extends GatehouseMiddlewareOptions, Erro
   rateLimiter?: RateLimiter;
   /** The per-client limits (see `defaultThrottles` of `@gatehousejs/http`); `false` turns them off. */
   throttles?: ThrottleOptions;
+  /** The SSO routes' callback URL, return path and error page (see `SsoRouteOptions` of `@gatehousejs/http`). */
+  sso?: SsoRouteOptions;
+  /** Who is platform staff on a request, for the SSO connection routes (see the HTTP layer's `staff`). */
+  staff?: GatehouseHandlerOptions["staff"];
 }
 
 /**
@@ -59,6 +65,8 @@ export function gatehouseRouter(gatehouse: Gatehouse, options: GatehouseRouterOp
     exposeToken: options.exposeToken === true,
     ...(options.rateLimiter && { rateLimiter: options.rateLimiter }),
     ...(options.throttles !== undefined && { throttles: options.throttles }),
+    ...(options.sso !== undefined && { sso: options.sso }),
+    ...(options.staff !== undefined && { staff: options.staff }),
   });
   const session = sessionMiddleware(gatehouse, handler);
   const router = express.Router();

@@ -9,6 +9,7 @@ import { HttpProblem, problemResponse, toProblem } from "./problem.js";
 import { routeTable } from "./routes/index.js";
 import type { Reply, Route, RouteCall, RouteInput } from "./routes/route.js";
 import { endSession, issueSession, type RequestState, readSession } from "./session.js";
+import { bindSignIn, boundSignIn, callbackUrlOf, releaseSignIn, requestedReturnPath } from "./sso.js";
 import { throttle } from "./throttle.js";
 import type { RequestAuth } from "./types.js";
 
@@ -130,7 +131,7 @@ export function createGatehouseHandler(
         await throttle(settings.rateLimiter, route.throttle, limit, address, now());
       }
       const input = await readInput(request, route.input, settings);
-      const reply = await route.handle(callOf(gatehouse, state, input, params, settings));
+      const reply = await route.handle(callOf(gatehouse, request, state, input, params, settings));
       return replyResponse(request, reply, state.jar.lines());
     } catch (error) {
       if (context?.rethrow) throw error;
@@ -194,11 +195,13 @@ async function readInput(
 
 function callOf(
   gatehouse: Gatehouse,
+  request: Request,
   state: RequestState,
   input: unknown,
   params: Record<string, string>,
   settings: HandlerSettings,
 ): RouteCall<unknown> {
+  const { sso, cookies } = settings;
   return {
     gatehouse,
     auth: state.auth,
@@ -208,6 +211,21 @@ function callOf(
     exposeToken: settings.exposeToken,
     issueSession: (session) => issueSession(state, session),
     endSession: () => endSession(state),
+    request,
+    staff: async () => (settings.staff ? ((await settings.staff(request)) ?? null) : null),
+    sso: {
+      get callbackUrl() {
+        return callbackUrlOf(request, sso);
+      },
+      errorPath: sso.errorPath,
+      returnPath: (requested) => requestedReturnPath(requested, sso),
+      bind(signInState, returnTo, expiresAt) {
+        const maxAgeSeconds = (expiresAt.getTime() - gatehouse.config.clock.now().getTime()) / 1000;
+        bindSignIn(state.jar, cookies, sso, { state: signInState, returnTo }, maxAgeSeconds);
+      },
+      bound: () => boundSignIn(request, sso),
+      release: () => releaseSignIn(state.jar, cookies, sso),
+    },
   };
 }
 
@@ -215,6 +233,10 @@ function callOf(
 function replyResponse(request: Request, reply: Reply, setCookies: readonly string[]): Response {
   const headers = new Headers({ "Cache-Control": "no-store" });
   for (const line of setCookies) headers.append("Set-Cookie", line);
+  if (reply.location !== undefined) {
+    headers.set("Location", reply.location);
+    return new Response(null, { status: reply.status, headers });
+  }
   if (reply.body === undefined || reply.status === 204) {
     return new Response(null, { status: reply.status, headers });
   }

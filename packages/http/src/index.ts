@@ -1,6 +1,6 @@
 /**
  * `@gatehousejs/http`: Gatehouse over HTTP on the Fetch API. One `(request) => Promise<Response>` serves every
- * route (sign-in, MFA, passwords, users, roles, audit) with the session cookie, CSRF checks, body limits,
+ * route (sign-in, SSO, MFA, passwords, users, roles, audit, SSO connections) with the session cookie, CSRF checks, body limits,
  * schema validation, per-client throttles and problem+json errors, on any runtime or framework. Explicit named
  * exports only.
  *
@@ -29,9 +29,11 @@ export type {
   RouteMethod,
   RouteStage,
   SessionBody,
+  SsoCall,
   SuccessStatus,
 } from "./routes/route.js";
 export { type BindingSession, getAuth, sessionOf } from "./session.js";
+export { type BoundSignIn, checkedReturnPath, type SsoRouteOptions, type StaffActor } from "./sso.js";
 export {
   defaultThrottles,
   type ThrottleLimit,

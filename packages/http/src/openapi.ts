@@ -58,7 +58,8 @@ export function generateOpenApiDocument(options: OpenApiOptions = {}): OpenApiDo
     info: {
       title: options.title ?? "Gatehouse",
       version: options.version ?? "1.0.0",
-      description: "User management over HTTP: sign-in, MFA, passwords, users, roles and the audit log.",
+      description:
+        "User management over HTTP: sign-in (password or SSO), MFA, passwords, users, roles, the audit log and SSO connections.",
     },
     ...(options.servers && { servers: options.servers.map((server) => ({ ...server })) }),
     paths,
@@ -108,9 +109,11 @@ function operationOf(route: Route, permissions: FlowPermissions): Record<string,
     ...(parameters.length > 0 && { parameters }),
     ...(requestBody !== undefined && { requestBody }),
     responses: responsesOf(route),
-    // The authenticated routes need the cookie; the others take it when there is one (a sign-in step).
+    // The authenticated routes need the cookie; the others take it when there is one (a sign-in step). The staff
+    // routes are the host's to authenticate (its `staff` option), or a member's cookie.
     security: route.stage === "authenticated" ? [{ [COOKIE]: [] }] : [{}, { [COOKIE]: [] }],
     "x-gatehouse-stage": route.stage,
+    ...(route.staff && { "x-gatehouse-actor": "staff-or-member" }),
     ...(route.permission &&
       permission && {
         "x-gatehouse-permission": { flow: route.permission, page: permission[0], action: permission[1] },
@@ -122,18 +125,30 @@ function operationOf(route: Route, permissions: FlowPermissions): Record<string,
 function responsesOf(route: Route): Record<string, unknown> {
   const body = responseSchemaOf(route);
   const success =
-    route.status === 204 || body === null
-      ? { description: "Done; no body." }
-      : {
-          description: route.status === 202 ? "Accepted: the message is sent after the answer." : "Success.",
-          content: { "application/json": { schema: jsonSchema(body, "output") } },
-        };
+    route.status === 303
+      ? {
+          description: "See Other: the browser goes on to the Location.",
+          headers: {
+            Location: { schema: { type: "string" }, description: "Where the browser goes next." },
+          },
+        }
+      : route.status === 204 || body === null
+        ? { description: "Done; no body." }
+        : {
+            description:
+              route.status === 202 ? "Accepted: the message is sent after the answer." : "Success.",
+            content: { "application/json": { schema: jsonSchema(body, "output") } },
+          };
   const problems = new Map<number, Set<string>>();
   const add = (code: string, status: number) =>
     problems.set(status, (problems.get(status) ?? new Set()).add(code));
   if (route.input !== null) add("VALIDATION", 400);
-  if (route.stage === "authenticated") add("UNAUTHENTICATED", 401);
-  if (route.permission) add("FORBIDDEN", 403);
+  if (route.stage === "authenticated" || route.staff) add("UNAUTHENTICATED", 401);
+  if (route.permission || route.staff) add("FORBIDDEN", 403);
+  if (route.path.startsWith("/sso/")) {
+    add("SSO_FAILED", 403);
+    add("IDP_UNAVAILABLE", 502);
+  }
   if (route.method !== "GET") add("CSRF", 403);
   if (route.path.includes(":")) add("NOT_FOUND", 404);
   if (route.input?.from === "body") {

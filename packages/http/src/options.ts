@@ -2,6 +2,7 @@ import { createMemoryRateLimiter, GatehouseError, type RateLimiter } from "@gate
 import { type ProxyRule, resolveTrustProxy, type TrustProxy } from "./client-address.js";
 import { type CookieSettings, checkCookieSettings } from "./cookies.js";
 import { type CsrfSettings, resolveAllowedOrigins } from "./csrf.js";
+import { resolveSsoSettings, type SsoRouteOptions, type SsoSettings, type StaffActor } from "./sso.js";
 import { resolveThrottles, type ThrottleLimit, type ThrottleName, type ThrottleOptions } from "./throttle.js";
 
 /** Options of {@link createGatehouseHandler}. */
@@ -83,6 +84,16 @@ export interface GatehouseHandlerOptions {
    * @default false
    */
   openApi?: boolean;
+  /** The SSO routes' callback URL, return path and error page (see `SsoRouteOptions`). */
+  sso?: SsoRouteOptions;
+  /**
+   * Who is platform staff on a request, by the host's own authentication of its operators (never a member's
+   * session): the SSO connection routes act as that actor. Without it only members call them, which the service
+   * allows when `sso.managedBy` is `"organization"`. Authenticate staff by a header (a bearer token), not by a
+   * cookie another site could ride on.
+   * @example staff: (request) => (isOperator(request) ? { kind: "staff", id: "ops-1" } : null)
+   */
+  staff?: (request: Request) => StaffActor | null | Promise<StaffActor | null>;
 }
 
 /** The options, resolved and checked once. */
@@ -99,6 +110,8 @@ export interface HandlerSettings {
   readonly proxy: ProxyRule | null;
   readonly clientAddress: ((request: Request) => string | null | undefined) | null;
   readonly openApi: boolean;
+  readonly sso: SsoSettings;
+  readonly staff: ((request: Request) => StaffActor | null | Promise<StaffActor | null>) | null;
 }
 
 /** Resolves and checks the options; a misconfiguration throws a CONFIGURATION error at once. */
@@ -136,6 +149,8 @@ export function resolveHandlerSettings(options: GatehouseHandlerOptions): Handle
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
     throttles: resolveThrottles(options.throttles),
     openApi: options.openApi === true,
+    sso: resolveSsoSettings(options.sso),
+    staff: options.staff ?? null,
     proxy,
     clientAddress: options.clientAddress ?? null,
   };

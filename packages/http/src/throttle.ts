@@ -2,7 +2,14 @@ import { GatehouseError, type RateLimiter } from "@gatehousejs/core";
 import { HttpProblem } from "./problem.js";
 
 /** The routes throttled per client address, by what may be guessed or sent from them. */
-export type ThrottleName = "sign-in" | "second-factor" | "forgot-password" | "reset" | "sms" | "invitation";
+export type ThrottleName =
+  | "sign-in"
+  | "second-factor"
+  | "forgot-password"
+  | "reset"
+  | "sms"
+  | "invitation"
+  | "sso-callback";
 
 /** At most `limit` requests of one client in each window of `windowMs`. */
 export interface ThrottleLimit {
@@ -15,7 +22,8 @@ const MINUTE = 60_000;
 /**
  * The default limits per client address, generous enough for an office behind one NAT and far below what
  * guessing needs: password sign-in and activation, second-factor and recovery codes, forgot-password links,
- * password resets, SMS sends, and invitation or reset-link resends by administrators.
+ * password resets, SMS sends, invitation or reset-link resends by administrators, and SSO callbacks (each
+ * refused one, a forged state included, writes an audit entry: the limit bounds what one client can write).
  */
 export const defaultThrottles: Readonly<Record<ThrottleName, ThrottleLimit>> = Object.freeze({
   "sign-in": { limit: 50, windowMs: 15 * MINUTE },
@@ -24,6 +32,7 @@ export const defaultThrottles: Readonly<Record<ThrottleName, ThrottleLimit>> = O
   reset: { limit: 20, windowMs: 15 * MINUTE },
   sms: { limit: 10, windowMs: 15 * MINUTE },
   invitation: { limit: 60, windowMs: 15 * MINUTE },
+  "sso-callback": { limit: 30, windowMs: 15 * MINUTE },
 });
 
 /** The throttles option: `false` turns every one off; an entry of `false` turns that one off. */

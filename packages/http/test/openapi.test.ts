@@ -51,6 +51,28 @@ describe("generateOpenApiDocument", () => {
     expect(paths["/api/auth/login"]?.post).not.toHaveProperty("x-gatehouse-permission");
   });
 
+  test("the SSO routes: the start and callback redirect (303 with Location), the connection routes are staff's", () => {
+    const start = paths["/api/auth/sso/start"];
+    expect(start?.get?.responses).toHaveProperty("303");
+    expect(start?.get).toMatchObject({ "x-gatehouse-throttle": "sign-in" });
+    expect(start?.post?.responses).toHaveProperty("200");
+    const callback = paths["/api/auth/sso/callback"]?.get;
+    expect(callback).toMatchObject({ "x-gatehouse-throttle": "sso-callback" });
+    expect(callback?.responses["303"]).toMatchObject({ headers: { Location: expect.any(Object) } });
+    expect(Object.keys(callback?.responses ?? {})).toEqual(expect.arrayContaining(["403", "429", "502"]));
+    const names = ((callback?.parameters ?? []) as { name: string }[]).map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["code", "state", "iss"]));
+    const connection = paths["/api/auth/organizations/{organizationId}/sso-connection"];
+    expect(Object.keys(connection ?? {}).sort()).toEqual(["delete", "get", "put"]);
+    expect(connection?.put).toMatchObject({
+      "x-gatehouse-actor": "staff-or-member",
+      "x-gatehouse-permission": { flow: "configureOrganization" },
+    });
+    const body = connection?.put?.requestBody?.content["application/json"]?.schema;
+    expect(body).toMatchObject({ required: expect.arrayContaining(["issuer", "clientId", "domains"]) });
+    expect(JSON.stringify(connection?.get?.responses)).not.toMatch(/clientSecret/);
+  });
+
   test("request bodies are core's strict schemas; errors are problem+json with the stable codes", () => {
     const login = paths["/api/auth/login"]?.post?.requestBody?.content["application/json"]?.schema;
     expect(login).toMatchObject({

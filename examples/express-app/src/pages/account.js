@@ -3,6 +3,7 @@ import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
 import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
+import { holdsPassword, passwordHoldersOf } from "../passwords.js";
 import { roleLabel } from "../roles-of.js";
 import { fieldError, fieldErrorAs, formError, invalid, invalidAs, layout } from "../views/layout.js";
 
@@ -20,10 +21,22 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
   const router = Router();
   /** @param {unknown} value */
   const text = (value) => (typeof value === "string" ? value : "");
+  /** @param {import("express").Request} req whether the signed-in user has a password to change */
+  const hasPassword = async (req) => {
+    const { organization, user } = authOf(req);
+    return holdsPassword(await passwordHoldersOf(gatehouse, organization), user.id);
+  };
 
   router.get("/account", signedIn, async (req, res) => {
     const user = await gatehouse.getUser(actorOf(req), { userId: authOf(req).user.id });
-    send(res, accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: noErrors }));
+    send(
+      res,
+      accountPage(viewOf(req, res), gatehouse, user, {
+        password: await hasPassword(req),
+        recoveryCode: null,
+        errors: noErrors,
+      }),
+    );
   });
 
   router.post("/account", signedIn, async (req, res) => {
@@ -44,7 +57,11 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
       const user = await gatehouse.getUser(actorOf(req), { userId: auth.user.id });
       return send(
         res,
-        accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors: result.errors }),
+        accountPage(viewOf(req, res), gatehouse, user, {
+          password: await hasPassword(req),
+          recoveryCode: null,
+          errors: result.errors,
+        }),
         400,
       );
     }
@@ -67,13 +84,22 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
           : result.errors;
       return send(
         res,
-        accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: null, errors, reveal: true }),
+        accountPage(viewOf(req, res), gatehouse, user, {
+          password: await hasPassword(req),
+          recoveryCode: null,
+          errors,
+          reveal: true,
+        }),
         400,
       );
     }
     send(
       res,
-      accountPage(viewOf(req, res), gatehouse, user, { recoveryCode: result.value.code, errors: noErrors }),
+      accountPage(viewOf(req, res), gatehouse, user, {
+        password: await hasPassword(req),
+        recoveryCode: result.value.code,
+        errors: noErrors,
+      }),
     );
   });
 
@@ -84,9 +110,10 @@ export function accountRoutes({ gatehouse, viewOf, flash }) {
  * @param {View} view
  * @param {Gatehouse} gatehouse
  * @param {User} user
- * @param {{ recoveryCode: string | null; errors: FormErrors; reveal?: boolean }} state
+ * @param {{ recoveryCode: string | null; errors: FormErrors; reveal?: boolean; password?: boolean }} state
+ *   `password`: whether the user has one to change (not someone who signs in through their organization's SSO)
  */
-function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = false }) {
+function accountPage(view, gatehouse, user, { recoveryCode, errors, reveal = false, password = true }) {
   const organization = view.auth?.organization;
   const mfaSetting = organization?.settings.mfa ?? "off";
   return layout(view, {
@@ -110,7 +137,7 @@ ${reveal ? "" : formError(errors)}
   <label for="phone">Phone <span class="hint">international format, e.g. +14155550123</span></label>
   <input id="phone" name="phone" type="text" value="${user.phone ?? ""}"${invalid(errors, "phone")}>
   ${fieldError(errors, "phone")}
-  <p class="actions"><button type="submit">Save</button> <a class="button secondary" href="/password/change">Change password</a></p>
+  <p class="actions"><button type="submit">Save</button>${password ? html` <a class="button secondary" href="/password/change">Change password</a>` : ""}</p>
 </form>
 
 <h2>Multi-factor authentication</h2>

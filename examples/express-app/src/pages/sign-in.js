@@ -20,7 +20,7 @@ import { passwordRuleWords } from "../words.js";
  * @param {Deps} deps
  * @returns {import("express").Router}
  */
-export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
+export function signInRoutes({ gatehouse, auth, viewOf, flash, sso }) {
   const router = Router();
   /** @param {import("express").Request} req */
   const pending = (req) => sessionOf(req);
@@ -40,7 +40,9 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
   router.get("/login", (req, res) => {
     const session = pending(req);
     if (session) return res.redirect(303, pathOfStage(session.stage));
-    send(res, loginPage(viewOf(req, res), { email: "" }, noErrors));
+    // A refused SSO sign-in comes back here with its reason (the HTTP layer's `errorPath`).
+    const ssoError = typeof req.query.sso_error === "string" ? ssoErrorWords(req.query.sso_error) : null;
+    send(res, loginPage(viewOf(req, res), { email: "" }, noErrors, { sso, ssoError }), ssoError ? 403 : 200);
   });
 
   router.post("/login", async (req, res) => {
@@ -52,13 +54,17 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
     if (!email.trim()) missing.fields.email = ["Enter your e-mail address."];
     if (!password) missing.fields.password = ["Enter your password."];
     if (Object.keys(missing.fields).length)
-      return send(res, loginPage(viewOf(req, res), { email }, missing), 400);
+      return send(res, loginPage(viewOf(req, res), { email }, missing, { sso }), 400);
     const result = await attempt(() => gatehouse.login({ email, password }), {
       fields: ["email", "password"],
       lockout,
     });
     if (!result.ok) {
-      return send(res, loginPage(viewOf(req, res), { email }, result.errors), httpStatus(result.error.code));
+      return send(
+        res,
+        loginPage(viewOf(req, res), { email }, result.errors, { sso }),
+        httpStatus(result.error.code),
+      );
     }
     auth.setSession(req, res, result.value);
     res.redirect(303, pathOfStage(result.value.stage));
@@ -283,12 +289,15 @@ export function signInRoutes({ gatehouse, auth, viewOf, flash }) {
  * @param {View} view
  * @param {{ email: string }} values
  * @param {FormErrors} errors
+ * @param {{ sso?: boolean; ssoError?: string | null }} [options] `sso`: offer "Sign in with SSO"; `ssoError`: why
+ *   the last SSO sign-in was refused
  */
-function loginPage(view, values, errors) {
+function loginPage(view, values, errors, { sso = false, ssoError = null } = {}) {
   return layout(view, {
     title: "Sign in",
     narrow: true,
     body: html`<h1>Sign in</h1>
+${ssoError ? html`<div class="errors" role="alert" id="sso-error">${ssoError}</div>` : ""}
 <p class="lead">With your e-mail address and password.</p>
 ${formError(errors)}
 <form method="post" action="/login" novalidate>
@@ -299,8 +308,52 @@ ${formError(errors)}
   <input id="password" name="password" type="password" autocomplete="current-password" required${invalid(errors, "password")}>
   ${fieldError(errors, "password")}
   <p class="actions"><button type="submit">Sign in</button> <a href="/forgot-password">Forgot your password?</a></p>
-</form>`,
+</form>
+${
+  sso
+    ? html`<h2>Sign in with SSO</h2>
+<p class="hint" id="sso-email-hint">If your organization signs in through its own identity provider, enter your work address: it takes you there.</p>
+<form method="get" action="/auth/sso/start" novalidate>
+  <label for="sso-email">Work e-mail address</label>
+  <input id="sso-email" name="email" type="email" autocomplete="username" aria-describedby="sso-email-hint" required>
+  <p class="actions"><button type="submit" class="secondary">Sign in with SSO</button></p>
+</form>`
+    : ""
+}`,
   });
+}
+
+/**
+ * A refused SSO sign-in in words, by the reason the HTTP layer passed in `sso_error`.
+ * @param {string} reason
+ * @returns {string}
+ */
+export function ssoErrorWords(reason) {
+  /** @type {Record<string, string>} */
+  const words = {
+    "no-connection":
+      "No organization signs in with single sign-on at this address. Sign in with your password.",
+    "domain-not-allowed":
+      "Your identity provider signed you in with an address at a domain your organization does not own, so you were not signed in.",
+    "email-unverified":
+      "Your identity provider does not vouch for your e-mail address, so you were not signed in.",
+    "email-missing": "Your identity provider did not tell us your e-mail address, so you were not signed in.",
+    "email-registered-elsewhere": "This address belongs to an account of another organization.",
+    "identity-conflict": "This account is already linked to another person at your identity provider.",
+    "user-removed": "Your account was removed from the organization.",
+    "not-provisioned": "Your organization has not added you yet: ask its administrator.",
+    "state-invalid": "This sign-in expired or was already used: start again.",
+    "state-mismatch": "This sign-in was not started in this browser: start again.",
+    "connection-mismatch": "Your organization's single sign-on changed meanwhile: start again.",
+    "idp-refused": "Your identity provider did not sign you in.",
+    "verification-failed":
+      "Your identity provider's answer could not be verified, so you were not signed in.",
+    unreachable: "Your identity provider cannot be reached right now: try again later.",
+    "invalid-response": "Your identity provider answered something we could not use: try again later.",
+    validation: "Enter your work e-mail address.",
+    rate_limited: "Too many sign-ins from this address: try again later.",
+  };
+  return words[reason] ?? "The single sign-on did not succeed: start again.";
 }
 
 /**

@@ -5,6 +5,7 @@ import { actorOf, authOf, send, signedIn } from "../app.js";
 import { attempt, noErrors } from "../form-errors.js";
 import { html } from "../html.js";
 import { nameChanges, nameErrorFields, nameInputs, nameValuesOf, postedNameValues } from "../name-fields.js";
+import { holdsPassword, passwordHoldersOf } from "../passwords.js";
 import { assignableRoles, roleLabel } from "../roles-of.js";
 import { fieldError, formError, invalid, layout } from "../views/layout.js";
 
@@ -47,7 +48,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
     const cursor = text(req.query.cursor) || null;
     // Where the focus goes back to once a dialog is closed: its button ("invite") or the user's row.
     const focus = modal ? "" : text(req.query.focus);
-    const [page, roles] = await Promise.all([
+    const [page, roles, passwordHolders] = await Promise.all([
       gatehouse.listUsers(actor, {
         organizationId: auth.organization.id,
         search: search || undefined,
@@ -55,6 +56,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
         limit: PAGE_SIZE,
       }),
       assignableRoles(gatehouse, actor, auth.organization.id),
+      passwordHoldersOf(gatehouse, auth.organization),
     ]);
     const view = viewOf(req, res);
     send(
@@ -66,6 +68,7 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
         cursor,
         roles,
         focus,
+        passwordHolders,
         modal: modal?.(roles) ?? "",
       }),
       status,
@@ -211,9 +214,14 @@ export function usersRoutes({ gatehouse, viewOf, flash }) {
 /**
  * @param {View} view
  * @param {Gatehouse} gatehouse
- * @param {{ users: readonly User[]; nextCursor: string | null; search: string; cursor: string | null; roles: RoleView[]; focus: string; modal: Html | string }} data
+ * @param {{ users: readonly User[]; nextCursor: string | null; search: string; cursor: string | null; roles: RoleView[]; focus: string; passwordHolders: ReadonlySet<string> | null; modal: Html | string }} data
+ *   `passwordHolders`: who has a password to reset (`null`: everyone; in an SSO organization, its emergency administrators)
  */
-function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, focus, modal }) {
+function usersPage(
+  view,
+  gatehouse,
+  { users, nextCursor, search, cursor, roles, focus, passwordHolders, modal },
+) {
   const auth = view.auth;
   const may = (/** @type {RegisteredPermissions[typeof USERS]} */ action) =>
     auth?.can(USERS, action) ?? false;
@@ -249,7 +257,7 @@ function usersPage(view, gatehouse, { users, nextCursor, search, cursor, roles, 
     <td><div class="actions">
       ${may("edit") ? html`<a class="button small secondary" href="/users/${user.id}/edit"${autofocus(user.id)} aria-label="Edit ${user.email}">Edit</a>` : ""}
       ${
-        may("reset-password")
+        may("reset-password") && holdsPassword(passwordHolders, user.id)
           ? html`<form class="inline" method="post" action="/users/${user.id}/reset-password"><button class="small secondary" type="submit" aria-label="Reset password of ${user.email}">Reset password</button></form>`
           : ""
       }

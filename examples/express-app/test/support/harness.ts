@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type Clock,
@@ -9,9 +10,12 @@ import {
   generateSecretKey,
   type Store,
 } from "@gatehousejs/core";
+import { createOidcIdentityProvider } from "@gatehousejs/oidc";
+import type { Express } from "express";
 import { createApp } from "../../src/app.js";
+import { createDevIdentityProvider } from "../../src/dev-idp.js";
 import { createOutbox, type Outbox } from "../../src/outbox.js";
-import { type SeedResult, seedDemo } from "../../src/seed.js";
+import { type SeedResult, type SsoSeedResult, seedDemo, seedSsoDemo } from "../../src/seed.js";
 
 /**
  * The real time plus an offset the tests move: lockout rules are about seconds and minutes, and no test waits
@@ -40,15 +44,18 @@ export interface RunningApp {
   outbox: Outbox;
   clock: TestClock;
   seed: SeedResult;
+  /** Initech, the SSO organization on the development identity provider (with `sso: true`). */
+  ssoSeed: SsoSeedResult | null;
   close(): Promise<void>;
 }
 
 /**
  * The whole app on a free port of 127.0.0.1, seeded like `pnpm demo` (Acme, MFA required, its administrator
- * invited), on the given store (the memory store by default) and a clock the test moves.
+ * invited), on the given store (the memory store by default) and a clock the test moves. With `sso`, also as
+ * `pnpm demo` runs it: the development identity provider at /dev/idp and Initech signing in through it.
  */
 export async function startApp(
-  options: { store?: Store; fastHashing?: boolean; dev?: boolean } = {},
+  options: { store?: Store; fastHashing?: boolean; dev?: boolean; sso?: boolean } = {},
 ): Promise<RunningApp> {
   const clock = createTestClock();
   const outbox = createOutbox({ log: () => {}, clock });
@@ -70,26 +77,44 @@ export async function startApp(
       activation: (token) => `${url}/activate?token=${encodeURIComponent(token)}`,
       passwordReset: (token) => `${url}/reset-password?token=${encodeURIComponent(token)}`,
     },
+    sso: { identityProvider: createOidcIdentityProvider({ allowInsecureRequests: true }) },
   });
-  const server = createApp({ gatehouse, outbox, dev: options.dev ?? true, staffKey: STAFF_KEY }).listen(
-    0,
-    "127.0.0.1",
-  );
+  // The app is built once the port is known: the identity provider's issuer and the callback name it.
+  let app: Express | null = null;
+  const server = createServer((req, res) => app?.(req, res)).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const seed = await seedDemo(gatehouse, {
-    knownOrganizationId: null,
-    temporaryPasswordOf: (email) => {
-      const mail = outbox.lastMailTo(email, "invitation");
-      return mail?.message.kind === "invitation" ? mail.message.temporaryPassword : null;
-    },
+  const dev = options.dev ?? true;
+  const callbackUrl = `${url}/auth/sso/callback`;
+  const devIdentityProvider =
+    options.sso && dev ? createDevIdentityProvider({ publicUrl: url, callbackUrl }) : null;
+  app = createApp({
+    gatehouse,
+    outbox,
+    dev,
+    staffKey: STAFF_KEY,
+    sso: options.sso ? { callbackUrl } : null,
+    devIdentityProvider,
   });
+  const temporaryPasswordOf = (email: string) => {
+    const mail = outbox.lastMailTo(email, "invitation");
+    return mail?.message.kind === "invitation" ? mail.message.temporaryPassword : null;
+  };
+  const seed = await seedDemo(gatehouse, { knownOrganizationId: null, temporaryPasswordOf });
+  const ssoSeed = devIdentityProvider
+    ? await seedSsoDemo(gatehouse, {
+        idp: devIdentityProvider,
+        knownOrganizationId: null,
+        temporaryPasswordOf,
+      })
+    : null;
   return {
     url,
     gatehouse,
     outbox,
     clock,
     seed,
+    ssoSeed,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

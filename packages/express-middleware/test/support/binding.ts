@@ -28,6 +28,8 @@ function routerOptionsOf(options: GatehouseHandlerOptions): GatehouseRouterOptio
     ...(options.exposeToken !== undefined && { exposeToken: options.exposeToken }),
     ...(options.rateLimiter !== undefined && { rateLimiter: options.rateLimiter }),
     ...(options.throttles !== undefined && { throttles: options.throttles }),
+    ...(options.sso !== undefined && { sso: options.sso }),
+    ...(options.staff !== undefined && { staff: options.staff }),
   };
 }
 

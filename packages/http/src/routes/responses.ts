@@ -110,6 +110,21 @@ const session = z.union([
   }),
 ]);
 
+const ssoConnection = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  issuer: z.string(),
+  clientId: z.string(),
+  scopes: z.array(z.string()),
+  domains: z.array(z.string()),
+  jitProvisioning: z.boolean(),
+  defaultRoles: z.array(z.string()),
+  secondFactor: z.enum(["identity-provider", "gatehouse"]),
+  emergencyAdministratorIds: z.array(z.string()),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
 /** The success body of each route that answers one, by `METHOD path`. */
 const bodies: Readonly<Record<string, z.ZodType>> = {
   "POST /login": signIn,
@@ -147,9 +162,13 @@ const bodies: Readonly<Record<string, z.ZodType>> = {
   "POST /roles": z.object({ role }),
   "PATCH /roles/:id": z.object({ role }),
   "GET /audit": page(auditEntry),
+  "POST /sso/start": z.object({ url: z.string(), expiresAt: dateTime }),
+  "GET /organizations/:organizationId/sso-connection": ssoConnection,
+  "PUT /organizations/:organizationId/sso-connection": ssoConnection,
+  "PUT /organizations/:organizationId/sso-connection/emergency-administrators": ssoConnection,
 };
 
-/** The schema of a route's success body, or `null` for a route that answers none (204). */
+/** The schema of a route's success body, or `null` for a route that answers none (204, or 303 with a Location). */
 export function responseSchemaOf(route: Pick<Route, "method" | "path">): z.ZodType | null {
   return bodies[`${route.method} ${route.path}`] ?? null;
 }

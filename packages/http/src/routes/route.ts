@@ -1,10 +1,11 @@
 import type { FlowPermissions, Gatehouse, LoginResult } from "@gatehousejs/core";
 import type { z } from "zod";
+import type { BoundSignIn, StaffActor } from "../sso.js";
 import type { ThrottleName } from "../throttle.js";
 import type { RequestAuth, SignedInAuth } from "../types.js";
 
 /** The HTTP methods the routes use. */
-export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** What a route's handler is given: the service, the request's session, its checked input and its cookies. */
 export interface RouteCall<Input, Auth extends RequestAuth = RequestAuth> {
@@ -22,12 +23,36 @@ export interface RouteCall<Input, Auth extends RequestAuth = RequestAuth> {
   issueSession(session: { readonly token: string; readonly expiresAt: Date }): void;
   /** Forgets the request's session and has the client drop its cookie. */
   endSession(): void;
+  /** The request itself (its URL and cookies), for the SSO routes. */
+  readonly request: Request;
+  /** The staff or system actor the handler's `staff` option finds on the request, or `null`. */
+  staff(): Promise<StaffActor | null>;
+  /** The SSO sign-in's binding to the browser, and where it returns. */
+  readonly sso: SsoCall;
 }
 
-/** What a route answers on success: a status and a JSON body (none for 204). */
+/** What the SSO routes need of the layer: the sign-in's cookie, the callback URL and the paths to return to. */
+export interface SsoCall {
+  /** The callback's absolute URL (the `redirect_uri` the identity provider sends the browser back to). */
+  readonly callbackUrl: string;
+  /** The error page a refused browser sign-in is redirected to, or `null` (problem+json). */
+  readonly errorPath: string | null;
+  /** The checked path to return to (the default when none is asked); another origin is a VALIDATION error. */
+  returnPath(requested: string | undefined): string;
+  /** Keeps a started sign-in's state and return path in the browser's HttpOnly cookie until `expiresAt`. */
+  bind(state: string, returnTo: string, expiresAt: Date): void;
+  /** The sign-in this browser started, or `null`. */
+  bound(): BoundSignIn | null;
+  /** Has the browser drop the sign-in's cookie. */
+  release(): void;
+}
+
+/** What a route answers on success: a status and a JSON body (none for 204), or a redirect (303 and `location`). */
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
+  /** Where a redirect sends the browser (an absolute URL, or a path of this site). */
+  readonly location?: string;
 }
 
 /** Where a route's input comes from, and the schema from core's `schemas` that checks it. */
@@ -35,8 +60,8 @@ export type RouteInput =
   | { readonly from: "body"; readonly schema: z.ZodType; readonly optional?: boolean }
   | { readonly from: "query"; readonly schema: z.ZodObject; readonly numbers?: readonly string[] };
 
-/** The statuses of a route's success: OK, Created, Accepted (sent later), No Content. */
-export type SuccessStatus = 200 | 201 | 202 | 204;
+/** The statuses of a route's success: OK, Created, Accepted (sent later), No Content, See Other (a redirect). */
+export type SuccessStatus = 200 | 201 | 202 | 204 | 303;
 
 /** The stage a route needs: `"authenticated"` (checked by the layer, 401 otherwise), or any (the service checks). */
 export type RouteStage = "authenticated" | "any";
@@ -55,6 +80,8 @@ export interface Route {
   readonly permission: keyof FlowPermissions | null;
   /** The per-client throttle the route counts against, or `null`. */
   readonly throttle: ThrottleName | null;
+  /** Whether platform staff (the handler's `staff` option) may call it besides a signed-in member. */
+  readonly staff: boolean;
   readonly input: RouteInput | null;
   handle(call: RouteCall<unknown>): Promise<Reply>;
 }
@@ -75,6 +102,7 @@ export function route<const I extends RouteInput | null, const S extends RouteSt
   status?: SuccessStatus;
   permission?: keyof FlowPermissions;
   throttle?: ThrottleName;
+  staff?: boolean;
   input: I;
   handle(call: RouteCall<InputOf<I>, AuthOf<S>>): Promise<Reply>;
 }): Route {
@@ -86,6 +114,7 @@ export function route<const I extends RouteInput | null, const S extends RouteSt
     status: definition.status ?? 200,
     permission: definition.permission ?? null,
     throttle: definition.throttle ?? null,
+    staff: definition.staff === true,
     input: definition.input,
     handle: definition.handle as Route["handle"],
   };

@@ -40,6 +40,9 @@ export class Browser {
   post(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
     return this.send("post", path, body, headers);
   }
+  put(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
+    return this.send("put", path, body, headers);
+  }
   patch(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
     return this.send("patch", path, body, headers);
   }

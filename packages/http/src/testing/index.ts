@@ -11,6 +11,7 @@ import { type CreateBindingApp, createHarness, type HarnessOptions } from "./har
 import { describeAdminRoutes } from "./suites/admin.js";
 import { describeCsrf } from "./suites/csrf.js";
 import { describeSignInRoutes } from "./suites/sign-in.js";
+import { describeSsoRoutes } from "./suites/sso.js";
 import { describeThrottles } from "./suites/throttles.js";
 
 export { type BindingFetch, Browser, HOST, ORIGIN, setCookieOf, type TestResponse } from "./client.js";
@@ -33,7 +34,8 @@ export interface DescribeHttpBindingOptions {
 
 /**
  * Declares every route case of the HTTP layer (sign-in, sessions, passwords, MFA, users, roles, audit, CSRF,
- * per-client throttles, every refusal included) against a binding.
+ * per-client throttles, SSO sign-in and connections, every refusal included) against a binding. The binding
+ * must hand the layer's `sso` and `staff` options through.
  * @example
  * describeHttpBinding({
  *   name: "fetch",
@@ -48,5 +50,6 @@ export function describeHttpBinding(options: DescribeHttpBindingOptions): void {
     describeAdminRoutes(setup);
     describeCsrf(setup);
     describeThrottles(setup);
+    describeSsoRoutes(setup);
   });
 }
