@@ -272,6 +272,7 @@ export type {
   AuditQuery,
   AuditRecord,
   AuditRepository,
+  CurrentSession,
   DurableRepositories,
   ExpiringRepositories,
   IdentityLinkRecord,
@@ -299,4 +300,5 @@ export type {
   VersionedAttemptState,
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";
+export { organizationTag, sessionKey } from "./store/session-key.js";
 export { createMemoryRateLimiter, type RateLimiter, type RateLimitVerdict } from "./store/rate-limiter.js";

@@ -19,6 +19,7 @@ export type {
   AttemptRepository,
   AuditQuery,
   AuditRepository,
+  CurrentSession,
   DurableRepositories,
   ExpiringRepositories,
   IdentityLinkRepository,
