@@ -98,7 +98,8 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
       locked("sessions.findCurrent", (doc) => {
         const session = live(doc.sessions[hash], now);
         if (!session) return null;
-        const versions = (doc.authorizationVersions ??= {});
+        doc.authorizationVersions ??= {};
+        const versions = doc.authorizationVersions;
         const known = versions[organizationId];
         if (known !== undefined) return { session, version: known };
         const version = newAuthorizationVersion();
@@ -114,7 +115,7 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
       }),
     bumpVersion: (organizationId) =>
       locked("sessions.bumpVersion", (doc) => {
-        (doc.authorizationVersions ??= {})[organizationId] = newAuthorizationVersion();
+        doc.authorizationVersions = { ...doc.authorizationVersions, [organizationId]: newAuthorizationVersion() };
         return write(undefined);
       }),
     find: (hash, now) => locked("sessions.find", (doc) => live(doc.sessions[hash], now)),

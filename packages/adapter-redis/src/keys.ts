@@ -1,5 +1,5 @@
-import { organizationTag } from "@gatehousejs/core/adapter-kit";
 import type { TokenKind } from "@gatehousejs/core";
+import { organizationTag } from "@gatehousejs/core/adapter-kit";
 
 /**
  * The key layout. The part in braces is Redis Cluster's hash tag: only it decides the slot. Every script

@@ -300,5 +300,5 @@ export type {
   VersionedAttemptState,
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";
-export { organizationTag, sessionKey } from "./store/session-key.js";
 export { createMemoryRateLimiter, type RateLimiter, type RateLimitVerdict } from "./store/rate-limiter.js";
+export { organizationTag, sessionKey } from "./store/session-key.js";

@@ -1,5 +1,4 @@
 import { generateId, generateToken, hashToken } from "../crypto/tokens.js";
-import { generateSessionToken, sessionKey } from "../store/session-key.js";
 import type {
   AuditRecord,
   OrganizationRecord,
@@ -8,6 +7,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from "../store/records.js";
+import { generateSessionToken, sessionKey } from "../store/session-key.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

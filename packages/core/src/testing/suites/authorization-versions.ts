@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SuiteContext } from "../context.js";
+import type { SuiteContext } from "../context.js";
 import { makeSession } from "../fixtures.js";
 
 // The contract `validateSession` relies on to answer from the principal a session carries: the session and
