@@ -115,7 +115,10 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
       }),
     bumpVersion: (organizationId) =>
       locked("sessions.bumpVersion", (doc) => {
-        doc.authorizationVersions = { ...doc.authorizationVersions, [organizationId]: newAuthorizationVersion() };
+        doc.authorizationVersions = {
+          ...doc.authorizationVersions,
+          [organizationId]: newAuthorizationVersion(),
+        };
         return write(undefined);
       }),
     find: (hash, now) => locked("sessions.find", (doc) => live(doc.sessions[hash], now)),
