@@ -7,7 +7,8 @@ const collatedText = sql`text collate "C"`;
  * Sessions carry their principal: `sessions.principal` holds the snapshot the service writes (opaque text,
  * null until the first validation), and `authorization_versions` each organization's authorization version,
  * which validation reads with the session in one statement and every change affecting a principal replaces.
- * Sessions issued before this migration keep working: their snapshot is loaded at their next validation.
+ * Tokens issued before this version (without the organization tag) no longer validate: users sign in again;
+ * their rows expire and are purged as usual.
  */
 export function authorizationVersionsMigration(schema: string | undefined): GatehouseMigration {
   const on = (db: Kysely<unknown>) => (schema === undefined ? db.schema : db.schema.withSchema(schema));
