@@ -69,9 +69,63 @@ export function encodePrincipal(matrix: MatrixShape, principal: Principal, versi
   return JSON.stringify(snapshot);
 }
 
+/** A snapshot as decoded once: what every request carrying the same text shares, copied per answer. */
+interface Decoded {
+  readonly version: string;
+  readonly fingerprint: string;
+  readonly user: User;
+  readonly organization: OrganizationRecord;
+  readonly bits: Uint32Array;
+  readonly grants: Grants;
+}
+
+// Decoding is a pure function of the snapshot text, so the texts seen last are remembered decoded: a request
+// whose session carries the same text (the common case: one session, many requests) skips the JSON parse.
+// Nothing here can be stale: the version check against the version read with the session is made on every
+// request, and a changed principal is a changed text.
+const MEMO_SIZE = 2_000;
+const memo = new Map<string, Decoded | null>();
+
+function decodeText(matrix: MatrixShape, text: string): Decoded | null {
+  const known = memo.get(text);
+  if (known !== undefined && (known === null || known.grants.matrix === matrix)) return known;
+  let decoded: Decoded | null = null;
+  try {
+    const snapshot = JSON.parse(text) as Snapshot;
+    const user = snapshot.user as unknown as User & { createdAt: string; updatedAt: string };
+    const org = snapshot.organization as unknown as OrganizationRecord & {
+      createdAt: string;
+      updatedAt: string;
+    };
+    if (
+      typeof snapshot.v === "string" &&
+      Array.isArray(snapshot.bits) &&
+      snapshot.bits.length === matrix.personalBits.length &&
+      typeof user?.id === "string" &&
+      typeof org?.id === "string"
+    ) {
+      const bits = Uint32Array.from(snapshot.bits);
+      decoded = {
+        version: snapshot.v,
+        fingerprint: snapshot.m,
+        user: { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) },
+        organization: { ...org, createdAt: new Date(org.createdAt), updatedAt: new Date(org.updatedAt) },
+        bits,
+        grants: grantsOf(matrix, bits),
+      };
+    }
+  } catch {
+    decoded = null;
+  }
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  memo.set(text, decoded);
+  return decoded;
+}
+
 /**
  * The principal of a snapshot, only when it was taken at `version`, for `userId` of `organizationId`, under
- * this matrix; `null` otherwise (missing, outdated, damaged): the caller reloads from the durable store.
+ * this matrix; `null` otherwise (missing, outdated, damaged): the caller reloads from the durable store. Each
+ * answer is a fresh copy: a caller changing what it was handed changes nothing for another request.
  */
 export function decodePrincipal(
   matrix: MatrixShape,
@@ -81,23 +135,26 @@ export function decodePrincipal(
   organizationId: string,
 ): Principal | null {
   if (text === null) return null;
-  try {
-    const snapshot = JSON.parse(text) as Snapshot;
-    if (snapshot.v !== version || snapshot.m !== fingerprintOf(matrix)) return null;
-    const user = snapshot.user as unknown as User & { createdAt: string; updatedAt: string };
-    const org = snapshot.organization as unknown as OrganizationRecord & {
-      createdAt: string;
-      updatedAt: string;
-    };
-    if (user.id !== userId || user.organizationId !== organizationId || org.id !== organizationId)
-      return null;
-    if (!Array.isArray(snapshot.bits) || snapshot.bits.length !== matrix.personalBits.length) return null;
-    return {
-      user: { ...user, createdAt: new Date(user.createdAt), updatedAt: new Date(user.updatedAt) },
-      organization: { ...org, createdAt: new Date(org.createdAt), updatedAt: new Date(org.updatedAt) },
-      grants: grantsOf(matrix, Uint32Array.from(snapshot.bits)),
-    };
-  } catch {
+  const decoded = decodeText(matrix, text);
+  if (decoded === null || decoded.version !== version || decoded.fingerprint !== fingerprintOf(matrix))
     return null;
-  }
+  const { user, organization } = decoded;
+  if (user.id !== userId || user.organizationId !== organizationId || organization.id !== organizationId)
+    return null;
+  return {
+    user: {
+      ...user,
+      roles: [...user.roles],
+      mfa: { ...user.mfa },
+      createdAt: new Date(user.createdAt),
+      updatedAt: new Date(user.updatedAt),
+    },
+    organization: {
+      ...organization,
+      settings: { ...organization.settings },
+      createdAt: new Date(organization.createdAt),
+      updatedAt: new Date(organization.updatedAt),
+    },
+    grants: { ...decoded.grants, bits: decoded.bits.slice() },
+  };
 }
