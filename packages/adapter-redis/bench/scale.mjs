@@ -122,6 +122,17 @@ async function seedTo(count) {
   seeded = count;
 }
 
+/** Deletes the seeded sessions above `count`, back down to it. */
+async function dropTo(count) {
+  for (let from = count + 1; from <= seeded; from += CHUNK) {
+    await redis.eval(dropScript, 0, keyPrefix, tag, from, Math.min(from + CHUNK - 1, seeded));
+  }
+  seeded = count;
+}
+
+/** Lets Redis finish the incremental rehash of its key table that a large seeding started. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000));
+
 async function usedMemory() {
   const info = await redis.info("memory");
   return Number(/used_memory:(\d+)/.exec(info)?.[1]);
@@ -140,8 +151,16 @@ async function timeValidation() {
   return { median: samples[RUNS >> 1] * 1000, p99: samples[Math.floor(RUNS * 0.99)] * 1000 };
 }
 
+// Each size is timed on the way up, and the smallest once more after the largest is deleted again: on a shared
+// machine the load moves between measurements; the ratio is taken against the faster of the two.
 const results = [];
 let memoryPer100k = null;
+const measure = async (size, label) => {
+  await settle();
+  const dbsize = await redis.dbsize();
+  results.push({ size, label, dbsize, ...(await timeValidation()) });
+  process.stderr.write(`${size} live sessions${label}: median ${results.at(-1).median.toFixed(1)} µs\n`);
+};
 try {
   const before = await usedMemory();
   for (const size of SIZES) {
@@ -149,14 +168,12 @@ try {
     if (memoryPer100k === null && size >= 100_000) {
       memoryPer100k = ((await usedMemory()) - before) * (100_000 / size);
     }
-    const dbsize = await redis.dbsize();
-    results.push({ size, dbsize, ...(await timeValidation()) });
-    process.stderr.write(`${size} live sessions: median ${results.at(-1).median.toFixed(1)} µs\n`);
+    await measure(size, "");
   }
+  await dropTo(SIZES[0]);
+  await measure(SIZES[0], ", again after the largest was deleted");
 } finally {
-  for (let from = 1; from <= seeded; from += CHUNK) {
-    await redis.eval(dropScript, 0, keyPrefix, tag, from, Math.min(from + CHUNK - 1, seeded));
-  }
+  await dropTo(0);
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${keyPrefix}*`, "COUNT", 1000);
@@ -167,7 +184,11 @@ try {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString("en");
-const ratio = results.at(-1).median / results[0].median;
+const largest = results.find((r) => r.size === SIZES.at(-1));
+const smallest = results.filter((r) => r.size === SIZES[0]);
+// Against the faster of the two runs at the smallest size: the conservative ratio.
+const ratio = largest.median / Math.min(...smallest.map((r) => r.median));
+const firstRatio = largest.median / smallest[0].median;
 console.log(`median of ${RUNS} sequential validateSession calls after ${WARMUP} warm-up calls`);
 console.log("");
 console.log("| Measure | Value |");
@@ -179,9 +200,9 @@ console.log(
 );
 for (const r of results) {
   console.log(
-    `| validateSession at ${fmt(r.size)} live sessions (${fmt(r.dbsize)} keys in the database) | median ${r.median.toFixed(1)} µs, p99 ${r.p99.toFixed(1)} µs |`,
+    `| validateSession at ${fmt(r.size)} live sessions${r.label} (${fmt(r.dbsize)} keys in the database) | median ${r.median.toFixed(1)} µs, p99 ${r.p99.toFixed(1)} µs |`,
   );
 }
 console.log(
-  `| ${fmt(results.at(-1).size)} ÷ ${fmt(results[0].size)} | ${ratio.toFixed(3)}× (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "**not met**"}) |`,
+  `| ${fmt(largest.size)} ÷ ${fmt(SIZES[0])} (against the faster ${fmt(SIZES[0])} run; ${firstRatio.toFixed(3)}× against the first) | ${ratio.toFixed(3)}× (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? "met" : "**not met**"}) |`,
 );
