@@ -285,12 +285,12 @@ describe("guards and errors", () => {
     const { admin } = await h.enterpriseOrg();
     const b = await h.signIn(admin.email, admin.password);
     const failing = h.store as Store;
-    const find = failing.sessions.find;
-    failing.sessions.find = async () => {
+    const findCurrent = failing.sessions.findCurrent;
+    failing.sessions.findCurrent = async () => {
       throw new StorageUnavailableError("redis://10.0.0.7:6379 timed out", new Error("ETIMEDOUT"));
     };
     const res = await b.get("/api/users-page");
-    failing.sessions.find = find;
+    failing.sessions.findCurrent = findCurrent;
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: "STORAGE_UNAVAILABLE" });
     expect(res.text).not.toMatch(/10\.0\.0\.7/);
