@@ -14,7 +14,7 @@ import {
   type TokenRecord,
   type TokenRepository,
 } from "@gatehousejs/core";
-import { conflictError } from "@gatehousejs/core/adapter-kit";
+import { conflictError, newAuthorizationVersion } from "@gatehousejs/core/adapter-kit";
 
 // A storage adapter for Gatehouse's expiring repositories (sessions, attempts, tokens) kept in one JSON file.
 // It is the smallest honest adapter: one process owns the file, every operation runs under one in-process lock,
@@ -31,6 +31,8 @@ interface Document {
   tokens: Record<string, TokenRecord>;
   /** Attempt versions are never reused, so a stale compare-and-set can never succeed after a delete. */
   lastVersion: number;
+  /** Each organization's authorization version (random, replaced at every bump). */
+  authorizationVersions?: Record<string, string>;
 }
 
 /** Options of {@link createJsonFileStore}. */
@@ -89,7 +91,35 @@ export function createJsonFileStore(options: JsonFileStoreOptions): ExpiringRepo
     create: (session) =>
       locked("sessions.create", (doc) => {
         if (doc.sessions[session.tokenHash]) throw taken("tokenHash", "This session exists.");
-        doc.sessions[session.tokenHash] = session;
+        doc.sessions[session.tokenHash] = { ...session, principal: session.principal ?? null };
+        return write(undefined);
+      }),
+    // The session and its organization's version in one read of the file; a missing version is minted.
+    findCurrent: (hash, organizationId, now) =>
+      locked("sessions.findCurrent", (doc) => {
+        const session = live(doc.sessions[hash], now);
+        if (!session) return null;
+        doc.authorizationVersions ??= {};
+        const versions = doc.authorizationVersions;
+        const known = versions[organizationId];
+        if (known !== undefined) return { session, version: known };
+        const version = newAuthorizationVersion();
+        versions[organizationId] = version;
+        return write({ session, version });
+      }),
+    savePrincipal: (hash, principal) =>
+      locked("sessions.savePrincipal", (doc) => {
+        const session = doc.sessions[hash];
+        if (!session) return undefined; // a deleted session stays gone
+        doc.sessions[hash] = { ...session, principal };
+        return write(undefined);
+      }),
+    bumpVersion: (organizationId) =>
+      locked("sessions.bumpVersion", (doc) => {
+        doc.authorizationVersions = {
+          ...doc.authorizationVersions,
+          [organizationId]: newAuthorizationVersion(),
+        };
         return write(undefined);
       }),
     find: (hash, now) => locked("sessions.find", (doc) => live(doc.sessions[hash], now)),

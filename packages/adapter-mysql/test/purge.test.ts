@@ -17,7 +17,9 @@ await describeWithServer("mysql: migrations and purge", () => {
   });
 
   it("migrateToLatest applies the migrations once, then has nothing to do", async () => {
-    expect(await migrateToLatest(db)).toEqual({ executed: ["0001_initial", "0002_sso"] });
+    expect(await migrateToLatest(db)).toEqual({
+      executed: ["0001_initial", "0002_sso", "0003_authorization_versions"],
+    });
     expect(await migrateToLatest(db)).toEqual({ executed: [] });
   });
 

@@ -33,7 +33,7 @@ await describeWithServer("gatehouse-migrate (server)", () => {
     const first = await runCli(["--schema", schema], env);
     expect(first).toEqual({
       status: 0,
-      stdout: `Applied 0001_initial, 0002_name_parts, 0003_sso to schema ${schema}.\n`,
+      stdout: `Applied 0001_initial, 0002_name_parts, 0003_sso, 0004_authorization_versions to schema ${schema}.\n`,
       stderr: "",
     });
     expect(await tablesIn(schema)).toContain("users");
@@ -46,7 +46,7 @@ await describeWithServer("gatehouse-migrate (server)", () => {
     const schema = newSchema();
     const run = await runCli(["--dry-run", "--schema", schema], env);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`-- 3 migration(s) pending in schema ${schema}; nothing was applied.`);
+    expect(run.stdout).toContain(`-- 4 migration(s) pending in schema ${schema}; nothing was applied.`);
     expect(run.stdout).toContain(`create table "${schema}"."users"`);
     expect(await tablesIn(schema)).toEqual([]);
     const { rows } = await sql<{ n: number }>`

@@ -16,7 +16,7 @@ it("a host table of the same name stops the migration with CONFIGURATION, and a 
   expect(isGatehouseError(error, "CONFIGURATION")).toBe(true);
   expect((error as Error).message).toMatch(/schema/);
   expect(await migrateToLatest(db, { schema: "gatehouse" })).toEqual({
-    executed: ["0001_initial", "0002_name_parts", "0003_sso"],
+    executed: ["0001_initial", "0002_name_parts", "0003_sso", "0004_authorization_versions"],
   });
   const { rows } = await sql<{ login: string }>`select login from users`.execute(db);
   expect(rows).toEqual([{ login: "host-user" }]);

@@ -13,6 +13,7 @@ import { organization } from "./support/fixtures.js";
 
 const GATEHOUSE_TABLES = [
   "audit_log",
+  "authorization_versions",
   "gatehouse_migrations",
   "gatehouse_migrations_lock",
   "identity_links",
@@ -50,7 +51,7 @@ await describeWithServer("migrations (server)", () => {
   it("migrateToLatest creates the schema and every table in it, then does nothing the second time", async () => {
     const schema = newSchema();
     expect(await migrateToLatest(admin, { schema })).toEqual({
-      executed: ["0001_initial", "0002_name_parts", "0003_sso"],
+      executed: ["0001_initial", "0002_name_parts", "0003_sso", "0004_authorization_versions"],
     });
     expect(await migrateToLatest(admin, { schema })).toEqual({ executed: [] });
     expect(await tablesIn(schema)).toEqual(GATEHOUSE_TABLES);
@@ -64,6 +65,7 @@ await describeWithServer("migrations (server)", () => {
       "0001_initial",
       "0002_name_parts",
       "0003_sso",
+      "0004_authorization_versions",
     ]);
     await Promise.all(pools.map((db) => db.destroy()));
   });

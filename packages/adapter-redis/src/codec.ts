@@ -25,6 +25,7 @@ export function encodeSession(session: SessionRecord): string {
     createdAt: session.createdAt.toISOString(),
     lastActiveAt: session.lastActiveAt.toISOString(),
     expiresAt: session.expiresAt.toISOString(),
+    principal: session.principal ?? null,
   });
 }
 
@@ -40,6 +41,7 @@ export function decodeSession(text: string): SessionRecord {
     createdAt: date(json.createdAt),
     lastActiveAt: date(json.lastActiveAt),
     expiresAt: date(json.expiresAt),
+    principal: typeof json.principal === "string" ? json.principal : null,
   };
 }
 

@@ -17,6 +17,13 @@ export interface Commands {
     key: string,
     args: ReadonlyArray<string | number>,
   ): Promise<unknown>;
+  /** Runs a Lua script on several keys, which MUST share one hash slot (one hash tag). */
+  scriptOnSlot(
+    operation: string,
+    script: LuaScript,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown>;
 }
 
 /** Wraps a client with the adapter's timeout and error mapping. */
@@ -24,24 +31,30 @@ export function createCommands(redis: RedisLike, commandTimeoutMs: number): Comm
   const run = <T>(operation: string, command: (redis: RedisLike) => Promise<T>): Promise<T> =>
     withTimeout(operation, commandTimeoutMs, () => command(redis));
 
+  const scriptOnSlot = (
+    operation: string,
+    lua: LuaScript,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown> =>
+    withTimeout(operation, commandTimeoutMs, async () => {
+      try {
+        return await redis.evalsha(lua.sha1, keys.length, ...keys, ...args);
+      } catch (error) {
+        // Each server (each cluster node, a restarted or failed-over primary) caches scripts on its own;
+        // EVAL both runs and caches it, so the next EVALSHA on that server hits.
+        if (!isNoScriptError(error)) throw error;
+        return await redis.eval(lua.source, keys.length, ...keys, ...args);
+      }
+    });
   const script = (
     operation: string,
     lua: LuaScript,
     key: string,
     args: ReadonlyArray<string | number>,
-  ): Promise<unknown> =>
-    withTimeout(operation, commandTimeoutMs, async () => {
-      try {
-        return await redis.evalsha(lua.sha1, 1, key, ...args);
-      } catch (error) {
-        // Each server (each cluster node, a restarted or failed-over primary) caches scripts on its own;
-        // EVAL both runs and caches it, so the next EVALSHA on that server hits.
-        if (!isNoScriptError(error)) throw error;
-        return await redis.eval(lua.source, 1, key, ...args);
-      }
-    });
+  ): Promise<unknown> => scriptOnSlot(operation, lua, [key], args);
 
-  return { redis, run, script };
+  return { redis, run, script, scriptOnSlot };
 }
 
 /**

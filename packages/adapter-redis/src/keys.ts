@@ -1,13 +1,18 @@
 import type { TokenKind } from "@gatehousejs/core";
+import { organizationTag } from "@gatehousejs/core/adapter-kit";
 
 /**
  * The key layout. The part in braces is Redis Cluster's hash tag: only it decides the slot. Every script
- * and every command touches one key, so no operation ever spans two slots; the tags put all of one user's
- * indexes in one slot (room for a later one-slot script over them) and spread records by their hash.
+ * and every command touches one key, or keys of one slot: a session and its organization's authorization
+ * version share the organization's tag (`<tag>` is core's `organizationTag`, the part of the session key
+ * before its `.`), so validation reads both with one script. The tags put all of one user's indexes in one
+ * slot and spread other records by their hash. A session key without a tag (not issued by core) is tagged
+ * by itself.
  *
  * | key                                   | type       | holds                                         |
  * |---------------------------------------|------------|-----------------------------------------------|
- * | `<prefix>session:{<tokenHash>}`       | string     | the session record (JSON), native TTL         |
+ * | `<prefix>session:{<tag>}:<hash>`       | string     | the session record (JSON), native TTL         |
+ * | `<prefix>authz:{<tag>}`               | string     | the organization's authorization version      |
  * | `<prefix>user-sessions:{<userId>}`    | sorted set | the user's session hashes, scored by expiry   |
  * | `<prefix>attempts:{<key>}`            | string     | `{ version, state }` (JSON), native TTL       |
  * | `<prefix>token:<kind>:{<hash>}`       | string     | the token record (JSON), native TTL           |
@@ -16,6 +21,7 @@ import type { TokenKind } from "@gatehousejs/core";
  */
 export interface KeyLayout {
   session(tokenHash: string): string;
+  authorizationVersion(organizationId: string): string;
   userSessions(userId: string): string;
   attempts(key: string): string;
   token(kind: TokenKind, hash: string): string;
@@ -25,7 +31,13 @@ export interface KeyLayout {
 /** The keys under `prefix`, which holds no braces (it would otherwise become every key's hash tag). */
 export function createKeyLayout(prefix: string): KeyLayout {
   return {
-    session: (tokenHash) => `${prefix}session:{${tokenHash}}`,
+    session: (tokenHash) => {
+      const dot = tokenHash.indexOf(".");
+      return dot < 0
+        ? `${prefix}session:{${tokenHash}}`
+        : `${prefix}session:{${tokenHash.slice(0, dot)}}:${tokenHash.slice(dot + 1)}`;
+    },
+    authorizationVersion: (organizationId) => `${prefix}authz:{${organizationTag(organizationId)}}`,
     userSessions: (userId) => `${prefix}user-sessions:{${userId}}`,
     attempts: (key) => `${prefix}attempts:{${key}}`,
     token: (kind, hash) => `${prefix}token:${kind}:{${hash}}`,

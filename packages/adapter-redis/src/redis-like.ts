@@ -26,6 +26,8 @@ export interface RedisLike {
     milliseconds: number,
     xx: "XX",
   ): Promise<"OK" | null>;
+  /** `SET key value`. */
+  set(key: string, value: string): Promise<"OK" | null>;
   /** `DEL key`; resolves to the number of keys removed. */
   del(key: string): Promise<number>;
   /** `ZRANGE key start stop`; `stop` is a string (`"-1"`) because ioredis 6 types it as `string | Buffer`. */

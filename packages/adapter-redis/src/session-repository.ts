@@ -1,14 +1,17 @@
 import type { SessionRecord, SessionRepository } from "@gatehousejs/core";
+import { newAuthorizationVersion } from "@gatehousejs/core/adapter-kit";
 import { decodeSession, encodeSession } from "./codec.js";
 import type { Commands } from "./commands.js";
 import { conflictError } from "./conflict.js";
 import type { KeyLayout } from "./keys.js";
 import { lifetimeMs } from "./lifetime.js";
+import { findCurrentScript, savePrincipalScript } from "./scripts/session-version.js";
 import { createUserIndex } from "./user-index.js";
 
 /**
- * Sessions on Redis: one key per token hash whose native TTL is the idle deadline (a touch moves it), and a
- * per-user index for "end all of this user's sessions".
+ * Sessions on Redis: one key per token hash whose native TTL is the idle deadline (a touch moves it), a
+ * per-user index for "end all of this user's sessions", and one key per organization holding its
+ * authorization version (no TTL: one small string per organization), in the slot of its sessions.
  *
  * Expiry has two layers. The contract's layer is `find(hash, now)`, which compares the caller's `now` with
  * the stored `expiresAt` — the earlier of the idle and absolute deadlines, as the service computes it — so
@@ -67,6 +70,32 @@ export function createSessionRepository(commands: Commands, keys: KeyLayout): Se
 
     deleteByUser(userId) {
       return index.deleteAll("sessions.deleteByUser", userId, keys.userSessions(userId), keys.session);
+    },
+
+    async findCurrent(tokenHash, organizationId, now) {
+      const found = await commands.scriptOnSlot(
+        "sessions.findCurrent",
+        findCurrentScript,
+        [keys.session(tokenHash), keys.authorizationVersion(organizationId)],
+        [newAuthorizationVersion()],
+      );
+      if (!Array.isArray(found)) return null;
+      const [text, version] = found as [string, string];
+      const session = decodeSession(text);
+      if (now.getTime() >= session.expiresAt.getTime()) return null;
+      return { session, version };
+    },
+
+    async savePrincipal(tokenHash, principal) {
+      await commands.script("sessions.savePrincipal", savePrincipalScript, keys.session(tokenHash), [
+        principal,
+      ]);
+    },
+
+    async bumpVersion(organizationId) {
+      await commands.run("sessions.bumpVersion", (redis) =>
+        redis.set(keys.authorizationVersion(organizationId), newAuthorizationVersion()),
+      );
     },
 
     async listByUser(userId, now) {

@@ -1,4 +1,10 @@
-import { emptyAttemptState, isGatehouseError, StorageUnavailableError } from "@gatehousejs/core";
+import {
+  emptyAttemptState,
+  isGatehouseError,
+  organizationTag,
+  StorageUnavailableError,
+  sessionKey,
+} from "@gatehousejs/core";
 import { describe, expect, it } from "vitest";
 import type { RedisLike } from "../src/redis-like.js";
 import { createRedisStore } from "../src/redis-store.js";
@@ -130,13 +136,13 @@ describe.skipIf(!available)("scripts and stored data", () => {
     await expect(fx.store.sessions.find("garbled", t0)).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
-  it("runs every script on exactly one key, so each call is routed to one cluster slot", async () => {
-    const scriptKeyCounts: number[] = [];
+  it("runs every script on keys of one hash tag, so each call is routed to one cluster slot", async () => {
+    const scriptKeys: string[][] = [];
     const recording = new Proxy(fx.redis, {
       get(target, property, receiver) {
         if (property === "evalsha" || property === "eval") {
           return (script: string, numKeys: number, ...rest: Array<string | number>) => {
-            scriptKeyCounts.push(numKeys);
+            scriptKeys.push(rest.slice(0, numKeys).map(String));
             return (target[property] as (...a: unknown[]) => Promise<unknown>)(script, numKeys, ...rest);
           };
         }
@@ -144,14 +150,25 @@ describe.skipIf(!available)("scripts and stored data", () => {
       },
     });
     const store = createRedisStore({ redis: recording, keyPrefix: fx.prefix });
-    const session = sessionRecord({ userId: "usr_slots" });
+    const session = sessionRecord({
+      userId: "usr_slots",
+      tokenHash: sessionKey("org_acme", `${organizationTag("org_acme")}.${"x".repeat(43)}`),
+    });
     await store.sessions.create(session);
     await store.sessions.touch(session.tokenHash, after(t0, 1000), after(t0, minutes(16)));
+    await store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    await store.sessions.savePrincipal(session.tokenHash, "{}");
     await store.sessions.deleteByUser("usr_slots");
     await store.tokens.create(tokenRecord({ userId: "usr_slots" }));
     await store.tokens.deleteByUser("usr_slots", "password-reset");
     await store.attempts.compareAndSet("login:slots@example.com", 0, emptyAttemptState(), t0);
-    expect(scriptKeyCounts.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(scriptKeyCounts)).toEqual(new Set([1]));
+    expect(scriptKeys.length).toBeGreaterThanOrEqual(8);
+    const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+    for (const keys of scriptKeys) {
+      expect(keys.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(keys.map(hashTag)).size, `keys of one script: ${keys.join(", ")}`).toBe(1);
+    }
+    // The session and its organization's version: two keys, one tag.
+    expect(scriptKeys.some((keys) => keys.length === 2)).toBe(true);
   });
 });

@@ -23,7 +23,9 @@ describe("sqlite: migrations and purge", () => {
   });
 
   it("migrateToLatest applies the migrations once, then has nothing to do", async () => {
-    expect(await migrateToLatest(db)).toEqual({ executed: ["0001_initial", "0002_sso"] });
+    expect(await migrateToLatest(db)).toEqual({
+      executed: ["0001_initial", "0002_sso", "0003_authorization_versions"],
+    });
     expect(await migrateToLatest(db)).toEqual({ executed: [] });
   });
 
@@ -55,6 +57,7 @@ describe("sqlite: migrations and purge", () => {
         createdAt: now,
         lastActiveAt: now,
         expiresAt: new Date(now.getTime() + 60_000),
+        principal: null,
       });
       expect(await store.users.delete(user.id)).toBe(true);
       expect(await store.sessions.listByUser(user.id, now)).toEqual([]);
@@ -83,5 +86,25 @@ describe("sqlite: migrations and purge", () => {
     expect(await tables()).toBe(0);
     await sso?.up(db);
     expect(await tables()).toBe(3);
+  });
+
+  it("0003_authorization_versions goes down and up again (sessions.principal, authorization_versions)", async () => {
+    const shape = async () => ({
+      versions: (
+        await sql<{
+          name: string;
+        }>`select name from sqlite_master where name = 'authorization_versions'`.execute(db)
+      ).rows.length,
+      principal: (
+        await sql<{
+          name: string;
+        }>`select name from pragma_table_info('sessions') where name = 'principal'`.execute(db)
+      ).rows.length,
+    });
+    const { "0003_authorization_versions": versions } = gatehouseMigrations();
+    await versions?.down?.(db);
+    expect(await shape()).toEqual({ versions: 0, principal: 0 });
+    await versions?.up(db);
+    expect(await shape()).toEqual({ versions: 1, principal: 1 });
   });
 });

@@ -273,6 +273,7 @@ export type {
   AuditQuery,
   AuditRecord,
   AuditRepository,
+  CurrentSession,
   DurableRepositories,
   ExpiringRepositories,
   IdentityLinkRecord,
@@ -302,3 +303,4 @@ export type {
 } from "./store/index.js";
 export { createMemoryStore } from "./store/memory-store.js";
 export { createMemoryRateLimiter, type RateLimiter, type RateLimitVerdict } from "./store/rate-limiter.js";
+export { organizationTag, sessionKey } from "./store/session-key.js";

@@ -160,14 +160,6 @@ await add("express-session-fixed", sessionApp(false), async (port) => {
   return expressSessionCookie;
 });
 await add("gatehouse", composed.app, async () => composed.cookie);
-// The same composed store with principalCacheMs: 1000: users and organizations read from PostgreSQL at most
-// once a second per user and instance; sessions still read from Redis on every request.
-const cached = await gatehouseOn(
-  { ...createPostgresStore({ db: durable.db, schema }), ...createRedisStore({ redis, keyPrefix }) },
-  "cached",
-  { principalCacheMs: 1000 },
-);
-await add("gatehouse-cached", cached.app, async () => cached.cookie);
 if (process.argv.includes("--diagnose")) {
   // Where the time goes: the same middleware with the durable reads in memory (sessions still in Redis), and
   // with everything in memory (the middleware's own cost).

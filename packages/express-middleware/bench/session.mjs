@@ -23,7 +23,6 @@ const LABELS = {
   "express-session": "(b) express-session + connect-redis (rolling)",
   "express-session-fixed": "    express-session + connect-redis (not rolling)",
   gatehouse: "gatehouse: requirePermission, Redis sessions",
-  "gatehouse-cached": "gatehouse, principalCacheMs: 1000",
   "gatehouse-memory-durable": "    gatehouse, durable reads in memory, Redis sessions",
   "gatehouse-memory": "    gatehouse, all in memory (middleware cost)",
 };
@@ -98,7 +97,7 @@ for (const [name, { rps, p99, rounds: all }] of Object.entries(summary)) {
 }
 const verdict = (ratio, target) => (ratio >= target ? "met" : "MISSED");
 let missed = false;
-for (const name of ["gatehouse", "gatehouse-cached"]) {
+for (const name of ["gatehouse"]) {
   const ours = summary[name].rps;
   const overSession = ours / summary["express-session"].rps;
   const overFixed = ours / summary["express-session-fixed"].rps;

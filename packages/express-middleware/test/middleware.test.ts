@@ -21,7 +21,9 @@ describe("the session cookie", () => {
     const res = await h.browser().post("/auth/login", { email: admin.email, password: admin.password });
     expect(res.status).toBe(200);
     const cookie = setCookieOf(res, "sid") ?? "";
-    expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/app; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(
+      /^sid=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/app; HttpOnly; SameSite=Lax$/,
+    );
     expect(cookie).not.toMatch(/Secure/);
   });
 
@@ -145,7 +147,9 @@ describe("helpers for a host's own pages", () => {
       },
     );
     expect(res.status).toBe(303);
-    expect(setCookieOf(res, "sid")).toMatch(/^sid=[\w-]{43}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(setCookieOf(res, "sid")).toMatch(
+      /^sid=[\w-]+\.[\w-]{43}; Max-Age=900; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
     expect((await b.get("/api/me")).status).toBe(200);
     const out = await b.post("/own/logout");
     expect(setCookieOf(out, "sid")).toMatch(/Max-Age=0/);
@@ -281,12 +285,12 @@ describe("guards and errors", () => {
     const { admin } = await h.enterpriseOrg();
     const b = await h.signIn(admin.email, admin.password);
     const failing = h.store as Store;
-    const find = failing.sessions.find;
-    failing.sessions.find = async () => {
+    const findCurrent = failing.sessions.findCurrent;
+    failing.sessions.findCurrent = async () => {
       throw new StorageUnavailableError("redis://10.0.0.7:6379 timed out", new Error("ETIMEDOUT"));
     };
     const res = await b.get("/api/users-page");
-    failing.sessions.find = find;
+    failing.sessions.findCurrent = findCurrent;
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: "STORAGE_UNAVAILABLE" });
     expect(res.text).not.toMatch(/10\.0\.0\.7/);

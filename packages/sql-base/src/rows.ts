@@ -51,6 +51,7 @@ export function toSession(row: Selectable<SessionsTable>, instant: Instant): Ses
     createdAt: instant(row.created_at),
     lastActiveAt: instant(row.last_active_at),
     expiresAt: instant(row.expires_at),
+    principal: row.principal ?? null,
   };
 }
 

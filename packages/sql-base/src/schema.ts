@@ -88,6 +88,14 @@ export interface SessionsTable {
   created_at: Date;
   last_active_at: Date;
   expires_at: Date;
+  /** The principal snapshot the service wrote (opaque text), `null` until the first validation. */
+  principal: string | null;
+}
+
+/** `authorization_versions`: each organization's authorization version (random text, replaced by a bump). */
+export interface AuthorizationVersionsTable {
+  organization_id: string;
+  version: string;
 }
 
 /** `login_attempts`: the versioned attempt state of each sign-in key. */
@@ -168,6 +176,7 @@ export interface GatehouseTables {
   user_roles: UserRolesTable;
   roles: RolesTable;
   sessions: SessionsTable;
+  authorization_versions: AuthorizationVersionsTable;
   login_attempts: LoginAttemptsTable;
   tokens: TokensTable;
   audit_log: AuditLogTable;

@@ -5,6 +5,7 @@ import type { MigrationProvider } from "kysely/migration";
 import { toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { ssoMigration } from "./0002-sso.js";
+import { authorizationVersionsMigration } from "./0003-authorization-versions.js";
 
 /** What {@link migrateToLatest} did. */
 export interface MysqlMigrationReport {
@@ -17,7 +18,11 @@ const EXACT_COLLATIONS = ["utf8mb4_0900_bin", "utf8mb4_nopad_bin"];
 
 /** The migrations shipped in the package, by name, in `collation` (binary and NO PAD). */
 export function gatehouseMigrations(collation: string): Record<string, GatehouseMigration> {
-  return { "0001_initial": initialMigration(collation), "0002_sso": ssoMigration(collation) };
+  return {
+    "0001_initial": initialMigration(collation),
+    "0002_sso": ssoMigration(collation),
+    "0003_authorization_versions": authorizationVersionsMigration(collation),
+  };
 }
 
 /**

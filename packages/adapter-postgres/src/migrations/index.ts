@@ -11,6 +11,7 @@ import { sqlStateOf, toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { namePartsMigration } from "./0002-name-parts.js";
 import { ssoMigration } from "./0003-sso.js";
+import { authorizationVersionsMigration } from "./0004-authorization-versions.js";
 
 export type { GatehouseMigration } from "@gatehousejs/sql-base";
 
@@ -40,6 +41,7 @@ export function gatehouseMigrations(schema?: string): Record<string, GatehouseMi
     "0001_initial": initialMigration(schema),
     "0002_name_parts": namePartsMigration(schema),
     "0003_sso": ssoMigration(schema),
+    "0004_authorization_versions": authorizationVersionsMigration(schema),
   };
 }
 

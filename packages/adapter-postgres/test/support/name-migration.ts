@@ -53,7 +53,7 @@ export function describeNamePartsMigration(open: () => Promise<MigrationTarget>)
       values ('usr_ann', 'callback.viewer', ${ORG}, 0)`.execute(target.db);
 
     expect(await migrateToLatest(target.db, { schema: target.schema })).toEqual({
-      executed: ["0002_name_parts", "0003_sso"],
+      executed: ["0002_name_parts", "0003_sso", "0004_authorization_versions"],
     });
 
     const store = createPostgresStore({ db: target.db, schema: target.schema });
@@ -93,7 +93,7 @@ export function describeNamePartsMigration(open: () => Promise<MigrationTarget>)
       { id: "usr_mary", name: "Mary Ann van der Berg", name_search: "mary ann van der berg" },
     ]);
     expect(await migrateToLatest(target.db, { schema: target.schema })).toEqual({
-      executed: ["0002_name_parts", "0003_sso"],
+      executed: ["0002_name_parts", "0003_sso", "0004_authorization_versions"],
     });
     const store = createPostgresStore({ db: target.db, schema: target.schema });
     expect(await store.users.findById("usr_ann")).toMatchObject({ givenName: "Ann Lee", familyName: null });

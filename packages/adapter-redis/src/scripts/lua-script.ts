@@ -6,7 +6,10 @@ export interface LuaScript {
   readonly sha1: string;
 }
 
-/** Prepares a script; every script of this package declares exactly one key, so it runs on Redis Cluster. */
+/**
+ * Prepares a script. Every script of this package declares one key, or keys of one hash slot (a session and
+ * its organization's authorization version, both tagged by the organization), so it runs on Redis Cluster.
+ */
 export function defineLuaScript(source: string): LuaScript {
   return { source, sha1: createHash("sha1").update(source, "utf8").digest("hex") };
 }

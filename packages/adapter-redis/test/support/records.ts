@@ -26,6 +26,7 @@ export function sessionRecord(overrides: Partial<SessionRecord> = {}): SessionRe
     createdAt: t0,
     lastActiveAt: t0,
     expiresAt: after(t0, minutes(15)),
+    principal: null,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { MigrationProvider } from "kysely/migration";
 import { toStoreError } from "../store-error.js";
 import { initialMigration } from "./0001-initial.js";
 import { ssoMigration } from "./0002-sso.js";
+import { authorizationVersionsMigration } from "./0003-authorization-versions.js";
 
 /** What {@link migrateToLatest} did. */
 export interface SqliteMigrationReport {
@@ -13,7 +14,11 @@ export interface SqliteMigrationReport {
 
 /** The migrations shipped in the package, by name. */
 export function gatehouseMigrations(): Record<string, GatehouseMigration> {
-  return { "0001_initial": initialMigration, "0002_sso": ssoMigration };
+  return {
+    "0001_initial": initialMigration,
+    "0002_sso": ssoMigration,
+    "0003_authorization_versions": authorizationVersionsMigration,
+  };
 }
 
 /**

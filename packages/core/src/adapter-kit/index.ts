@@ -14,6 +14,7 @@ export {
   encodeAttemptState,
 } from "../store/attempt-codec.js";
 export { compareCodePoints } from "../store/memory/table.js";
+export { newAuthorizationVersion, organizationTag, tagOfSessionKey } from "../store/session-key.js";
 export { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
 export {
   conflictError,

@@ -14,9 +14,9 @@ import type { IdentityProvider } from "../store/identity-provider.js";
 import { createMemoryRateLimiter, type RateLimiter } from "../store/rate-limiter.js";
 import type { AuditActor, AuditRecord, OrganizationRecord, PresetName } from "../store/records.js";
 import type { DurableRepositories, Store } from "../store/store.js";
+import { versioningStore } from "./authorization-version.js";
 import { type BackgroundTask, createBackgroundQueue } from "./background.js";
 import { defaultFlowPermissions, type FlowPermissions } from "./permissions.js";
-import { createPrincipalCache, invalidatingStore, type PrincipalCache } from "./principal-cache.js";
 
 /** Where the links in e-mails point: the host's pages that take a token. */
 export interface LinkBuilders {
@@ -65,14 +65,6 @@ export interface GatehouseOptions {
   sso?: SsoOptions;
   /** The issuer shown in authenticator apps. @default "Gatehouse" */
   issuer?: string;
-  /**
-   * How long this process may reuse a signed-in user's record, organization and grants when validating
-   * sessions, instead of reading them from the durable store on every request. This instance forgets them
-   * on every change it makes; another instance may serve them for at most this long after a change made
-   * elsewhere (a removed or demoted user keeps access that long). 0 reads on every request.
-   * @default 0
-   */
-  principalCacheMs?: number;
   /** How long an unused attempt record is kept; the counter never decays before. @default 400 days */
   attemptRetentionMs?: number;
   /** Told of every message that could not be delivered (the flows report it too). */
@@ -111,7 +103,6 @@ export interface ServiceContext {
   readonly issuer: string;
   readonly attemptRetentionMs: number;
   readonly rateLimiter: RateLimiter;
-  readonly principals: PrincipalCache;
   /** Single sign-on, when configured. */
   readonly sso: Required<SsoOptions> | null;
   policyOf(organization: Pick<OrganizationRecord, "settings">): GatehousePolicy;
@@ -178,10 +169,24 @@ export function createContext(options: GatehouseOptions): ServiceContext {
     }));
   };
 
-  const principals = createPrincipalCache(options.principalCacheMs ?? 0);
+  // A change that affects principals bumps their organizations' authorization versions once committed.
+  // A bump that fails is retried after the call has answered (the change itself stands): until it lands,
+  // sessions of that organization may keep serving the principal they carry.
+  const bumpVersions = async (organizationIds: Iterable<string>): Promise<void> => {
+    await Promise.all(
+      [...organizationIds].map(async (organizationId) => {
+        try {
+          await options.store.sessions.bumpVersion(organizationId);
+        } catch {
+          void background.defer({ name: "authorization-version" }, () =>
+            retry(3, () => options.store.sessions.bumpVersion(organizationId)),
+          );
+        }
+      }),
+    );
+  };
   const context: ServiceContext = {
-    store: options.principalCacheMs ? invalidatingStore(options.store, principals) : options.store,
-    principals,
+    store: versioningStore(options.store, bumpVersions),
     sso: options.sso
       ? { identityProvider: options.sso.identityProvider, managedBy: options.sso.managedBy ?? "staff" }
       : null,
@@ -241,6 +246,16 @@ export function createContext(options: GatehouseOptions): ServiceContext {
     flush: () => background.flush(),
   };
   return context;
+}
+
+async function retry(times: number, fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= times) throw error;
+    }
+  }
 }
 
 function resolveLinks(links: GatehouseOptions["links"]): LinkBuilders {

@@ -1,16 +1,16 @@
-import { generateToken, hashToken } from "../crypto/tokens.js";
 import { GatehouseError } from "../errors.js";
 import type { Grants } from "../matrix/compile-grants.js";
 import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
 import type { SessionStage } from "../policy/session.js";
 import { evaluateSession, sessionExpiresAt } from "../policy/session.js";
 import type { OrganizationRecord, SessionRecord, UserRecord } from "../store/records.js";
+import { generateSessionToken, parseSessionToken, sessionKey } from "../store/session-key.js";
 import { compileUserGrants } from "./actor.js";
 import type { ServiceContext } from "./context.js";
 import type { LogoutInput, ValidateSessionInput } from "./inputs.js";
-import type { Principal } from "./principal-cache.js";
+import { buildPrincipal, decodePrincipal, encodePrincipal, type Principal } from "./principal.js";
 import { parseInput, schemas } from "./schemas.js";
-import { type Organization, toUser, type User } from "./views.js";
+import type { Organization, User } from "./views.js";
 
 /** A session handed to the caller: the token goes to the browser; only its hash is stored. */
 export interface IssuedSession {
@@ -65,7 +65,8 @@ export interface LoadedSession {
 /**
  * Creates a session with a fresh token. A stage change passes the session it replaces: that one is deleted
  * (a new token at every stage change, so no token survives a privilege change: no fixation), and the
- * sign-in time carries over so the absolute lifetime counts from the sign-in.
+ * sign-in time carries over so the absolute lifetime counts from the sign-in. The session starts without a
+ * principal: its first validation loads it (a sign-in costs no authorization-version read).
  */
 export async function issueSession(
   ctx: ServiceContext,
@@ -75,11 +76,11 @@ export async function issueSession(
   options: { secondFactorVerified: boolean; replaces?: SessionRecord },
 ): Promise<IssuedSession> {
   const now = ctx.clock.now();
-  const token = generateToken();
+  const token = generateSessionToken(user.organizationId);
   const createdAt = options.replaces?.createdAt ?? now;
   const expiresAt = sessionExpiresAt({ stage, createdAt, lastActiveAt: now }, policy.session);
   const record: SessionRecord = {
-    tokenHash: hashToken(token),
+    tokenHash: sessionKey(user.organizationId, token),
     userId: user.id,
     organizationId: user.organizationId,
     stage,
@@ -87,6 +88,7 @@ export async function issueSession(
     createdAt,
     lastActiveAt: now,
     expiresAt,
+    principal: null,
   };
   await ctx.store.sessions.create(record);
   if (options.replaces) await ctx.store.sessions.delete(options.replaces.tokenHash);
@@ -94,39 +96,61 @@ export async function issueSession(
 }
 
 /**
- * Finds and judges the session of a token: idle and absolute expiry, the user and organization still there.
- * Activity is written back only when the throttle allows. Resolves `null` for anything not valid.
+ * Finds and judges the session of a token with the DURABLE records behind it (what a use case that writes
+ * needs: the user's credentials and factors): idle and absolute expiry, the user and organization still
+ * there. Activity is written back only when the throttle allows. Resolves `null` for anything not valid.
  */
 export async function loadSession(ctx: ServiceContext, token: string): Promise<LoadedSession | null> {
-  if (!isTokenShaped(token)) return null;
+  const parsed = parseSessionToken(token);
+  if (!parsed) return null;
   const now = ctx.clock.now();
-  const tokenHash = hashToken(token);
-  const session = await ctx.store.sessions.find(tokenHash, now);
-  if (!session) return null;
-  const principal = ctx.principals.get(session.userId, now.getTime()) ?? (await loadPrincipal(ctx, session));
-  if (!principal) {
-    await ctx.store.sessions.delete(tokenHash);
+  const session = await ctx.store.sessions.find(parsed.tokenHash, now);
+  if (!session || session.organizationId !== parsed.organizationId) return null;
+  const [user, organization] = await Promise.all([
+    ctx.store.users.findById(session.userId),
+    ctx.store.organizations.findById(session.organizationId),
+  ]);
+  if (!user || !organization || user.organizationId !== organization.id) {
+    await ctx.store.sessions.delete(session.tokenHash);
     return null;
   }
-  const { user, organization, grants } = principal;
+  const grants = await compileUserGrants(ctx, ctx.store, user);
   const policy = ctx.policyOf(organization);
   const verdict = evaluateSession(session, policy.session, now);
   if (verdict.kind === "expired") {
-    await ctx.store.sessions.delete(tokenHash);
+    await ctx.store.sessions.delete(session.tokenHash);
     return null;
   }
-  if (verdict.touch) await ctx.store.sessions.touch(tokenHash, now, verdict.expiresAt);
+  if (verdict.touch) await ctx.store.sessions.touch(session.tokenHash, now, verdict.expiresAt);
   return { session, user, organization, policy, grants, expiresAt: verdict.expiresAt };
 }
 
-async function loadPrincipal(ctx: ServiceContext, session: SessionRecord): Promise<Principal | null> {
+/**
+ * The principal of a live session, from the snapshot it carries when that was taken at the organization's
+ * current authorization version, else from the durable store (then written back, tagged with the version
+ * read BEFORE the durable reads: a change committed meanwhile has bumped past it, so the next request
+ * reloads again rather than trusting what this one read). `null` when the user or organization is gone.
+ */
+async function currentPrincipal(
+  ctx: ServiceContext,
+  session: SessionRecord,
+  version: string,
+): Promise<Principal | null> {
+  const carried = decodePrincipal(
+    ctx.matrix,
+    session.principal,
+    version,
+    session.userId,
+    session.organizationId,
+  );
+  if (carried) return carried;
   const [user, organization] = await Promise.all([
     ctx.store.users.findById(session.userId),
     ctx.store.organizations.findById(session.organizationId),
   ]);
   if (!user || !organization || user.organizationId !== organization.id) return null;
-  const principal = { user, organization, grants: await compileUserGrants(ctx, ctx.store, user) };
-  ctx.principals.set(user.id, principal, ctx.clock.now().getTime());
+  const principal = await buildPrincipal(ctx, user, organization);
+  await ctx.store.sessions.savePrincipal(session.tokenHash, encodePrincipal(ctx.matrix, principal, version));
   return principal;
 }
 
@@ -153,18 +177,37 @@ export async function requireSession(
 
 /**
  * Validates a session token for a binding: the public view of its user, organization and session, the grants,
- * and whether the deadline moved; `null` for anything that is not a live session.
+ * and whether the deadline moved; `null` for anything that is not a live session. The hot path: one read of
+ * the session and its organization's authorization version, and no durable read while the principal the
+ * session carries is current.
  */
 export async function validateSession(
   ctx: ServiceContext,
   input: ValidateSessionInput,
 ): Promise<ValidSession | null> {
   const { sessionToken } = parseInput(schemas.validateSession, input);
-  const loaded = await loadSession(ctx, sessionToken);
-  if (!loaded) return null;
-  const { session, organization, policy, grants, expiresAt } = loaded;
+  const parsed = parseSessionToken(sessionToken);
+  if (!parsed) return null;
+  const now = ctx.clock.now();
+  const current = await ctx.store.sessions.findCurrent(parsed.tokenHash, parsed.organizationId, now);
+  if (!current || current.session.organizationId !== parsed.organizationId) return null;
+  const { session, version } = current;
+  const principal = await currentPrincipal(ctx, session, version);
+  if (!principal) {
+    await ctx.store.sessions.delete(session.tokenHash);
+    return null;
+  }
+  const { user, organization, grants } = principal;
+  const policy = ctx.policyOf(organization);
+  const verdict = evaluateSession(session, policy.session, now);
+  if (verdict.kind === "expired") {
+    await ctx.store.sessions.delete(session.tokenHash);
+    return null;
+  }
+  if (verdict.touch) await ctx.store.sessions.touch(session.tokenHash, now, verdict.expiresAt);
+  const expiresAt = verdict.expiresAt;
   return {
-    user: toUser(loaded.user),
+    user,
     organization,
     session: {
       stage: session.stage,
@@ -182,10 +225,6 @@ export async function validateSession(
 /** Ends one session; a token that is no session ends nothing. */
 export async function logout(ctx: ServiceContext, input: LogoutInput): Promise<void> {
   const { sessionToken } = parseInput(schemas.logout, input);
-  if (isTokenShaped(sessionToken)) await ctx.store.sessions.delete(hashToken(sessionToken));
-}
-
-/** Issued tokens are 43 characters: anything empty or long is no session, and is never hashed nor looked up. */
-function isTokenShaped(token: string): boolean {
-  return token.length > 0 && token.length <= 200;
+  const parsed = parseSessionToken(sessionToken);
+  if (parsed) await ctx.store.sessions.delete(parsed.tokenHash);
 }

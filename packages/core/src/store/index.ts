@@ -20,6 +20,7 @@ export type {
   AttemptSwapResult,
   AuditQuery,
   AuditRepository,
+  CurrentSession,
   DurableRepositories,
   ExpiringRepositories,
   IdentityLinkRepository,

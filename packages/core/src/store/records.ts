@@ -119,7 +119,13 @@ export interface RoleRecord {
   readonly updatedAt: Date;
 }
 
-/** A session, keyed by the SHA-256 of its token; the token itself is never stored. */
+/**
+ * A session, keyed by the SHA-256 of its token; the token itself is never stored. The service issues tokens
+ * `<organization tag>.<256-bit secret>` and keys their sessions `<organization tag>.<SHA-256 hex of the whole
+ * token>` (`sessionKey`), the tag being the base64url of the organization id (`organizationTag`): a store may
+ * use the part before the first `.` to place a session beside its organization's authorization version (one
+ * Redis Cluster hash slot). A store MUST treat the key as an opaque string otherwise.
+ */
 export interface SessionRecord {
   readonly tokenHash: string;
   readonly userId: string;
@@ -131,6 +137,12 @@ export interface SessionRecord {
   readonly lastActiveAt: Date;
   /** When the session dies without further activity: the earlier of its idle and absolute deadlines. */
   readonly expiresAt: Date;
+  /**
+   * What a request needs about the session's user (their public fields, organization and compiled grants),
+   * tagged with the authorization version it was taken at: opaque text the service writes (`savePrincipal`)
+   * and reads back as it is; `null` until the first validation loads it. A store keeps it, never reads it.
+   */
+  readonly principal: string | null;
 }
 
 /** A one-time secret, keyed by its SHA-256. */

@@ -148,7 +148,23 @@ export interface RoleRepository {
   delete(organizationId: string, id: string): Promise<boolean>;
 }
 
-/** Sessions, keyed by the SHA-256 of their token. */
+/** A live session with its organization's current authorization version, read together. */
+export interface CurrentSession {
+  readonly session: SessionRecord;
+  /** The organization's authorization version at the read: never empty, never one given out before a bump. */
+  readonly version: string;
+}
+
+/**
+ * Sessions, keyed by the SHA-256 of their token (see `SessionRecord.tokenHash`), and the authorization
+ * version of each organization, kept in the same backend as the sessions (the fast store).
+ *
+ * A session carries a snapshot of its principal (`principal`) tagged with the authorization version it was
+ * taken at. Every change that affects a principal (a user's roles or public fields, a role's definition,
+ * a removal, the organization's settings) gives the organization a new version after it commits
+ * (`bumpVersion`); validation reads the session and the version together (`findCurrent`) and trusts the
+ * snapshot only while its tag equals the version read.
+ */
 export interface SessionRepository {
   /**
    * Stores a new session; it MUST stop being found once `expiresAt` passes. MUST throw CONFLICT
@@ -164,6 +180,29 @@ export interface SessionRepository {
   deleteByUser(userId: string): Promise<number>;
   /** The user's live sessions, newest first. */
   listByUser(userId: string, now: Date): Promise<SessionRecord[]>;
+  /**
+   * The live session with this hash and the current authorization version of `organizationId`, read in ONE
+   * round trip to the backend (Redis: one script over keys of one hash slot; SQL: one statement), so that
+   * validating a request costs one read. `null` when there is no live session (as `find`).
+   *
+   * When the organization has no version stored (never bumped, or the backend lost it: an eviction, a
+   * flush, a failover), the store MUST store a fresh one, only if still absent (`SET NX`, `INSERT … ON
+   * CONFLICT DO NOTHING`), and return the stored one: a missing version MUST NOT be reported as any version
+   * handed out before, or a snapshot taken before the loss would pass for current.
+   */
+  findCurrent(tokenHash: string, organizationId: string, now: Date): Promise<CurrentSession | null>;
+  /**
+   * Stores `principal` as the session's snapshot, only if the session still exists: a session deleted (or
+   * expired) meanwhile MUST stay gone, whatever was read before. Other fields are left as they are.
+   */
+  savePrincipal(tokenHash: string, principal: string): Promise<void>;
+  /**
+   * Gives the organization a new authorization version, different from every version any organization was
+   * ever given (a random value, not a counter that a lost key could restart), so every session snapshot
+   * taken before is reloaded at its next validation. The service calls it after the durable commit of each
+   * change that affects a principal; a failed call is retried in the background.
+   */
+  bumpVersion(organizationId: string): Promise<void>;
 }
 
 /** A versioned attempt state; version 0 means nothing is stored yet. */

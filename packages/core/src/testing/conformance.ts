@@ -5,6 +5,7 @@ import { describeAttemptSwap } from "./suites/attempt-swap.js";
 import { describeAttemptVersions } from "./suites/attempt-versions.js";
 import { describeAttempts } from "./suites/attempts.js";
 import { describeAudit } from "./suites/audit.js";
+import { describeAuthorizationVersions } from "./suites/authorization-versions.js";
 import { describeConflictFields } from "./suites/conflict-fields.js";
 import { describeInstants } from "./suites/instants.js";
 import { describeKeyEquality } from "./suites/key-equality.js";
@@ -113,6 +114,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("audit")) describeAudit(ctx);
     if (withTransaction) describeTransaction(ctx);
     if (provides("sessions")) describeSessions(ctx);
+    if (provides("sessions")) describeAuthorizationVersions(ctx);
     if (provides("attempts")) describeAttempts(ctx, options.corruptAttempt);
     if (provides("tokens")) describeTokens(ctx);
     if (provides("ssoConnections") && provides("identityLinks")) describeSso(ctx);

@@ -7,6 +7,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from "../store/records.js";
+import { generateSessionToken, sessionKey } from "../store/session-key.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -114,7 +115,7 @@ export function makeRole(organizationId: string, overrides: Partial<RoleRecord> 
 export function makeSession(owner: FixtureOwner, overrides: Partial<SessionRecord> = {}): SessionRecord {
   const now = new Date();
   return {
-    tokenHash: hashToken(generateToken()),
+    tokenHash: sessionKey(owner.organizationId, generateSessionToken(owner.organizationId)),
     userId: owner.id,
     organizationId: owner.organizationId,
     stage: "authenticated",
@@ -122,6 +123,7 @@ export function makeSession(owner: FixtureOwner, overrides: Partial<SessionRecor
     createdAt: now,
     lastActiveAt: now,
     expiresAt: new Date(now.getTime() + DAY_MS),
+    principal: null,
     ...overrides,
   };
 }

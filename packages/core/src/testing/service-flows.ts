@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { Store } from "../store/store.js";
 import { describeAuditAndSettingsFlows } from "./flows/audit-and-settings.js";
+import { describeCarriedPrincipalFlows } from "./flows/carried-principal.js";
 import { describeCoreFlows } from "./flows/core.js";
 import { describeEmailChangeFlows } from "./flows/email-change.js";
 import { describeNameFlows } from "./flows/names.js";
@@ -17,6 +18,7 @@ import { describeSsoPasswordFlows } from "./flows/sso-passwords.js";
 export function describeServiceFlows(store: () => Store): void {
   describe("service flows", () => {
     describeCoreFlows(store);
+    describeCarriedPrincipalFlows(store);
     describeEmailChangeFlows(store);
     describeAuditAndSettingsFlows(store);
     describeNameFlows(store);

@@ -1,6 +1,6 @@
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { describe, expect, test } from "vitest";
-import { GatehouseError, generateTotpCode } from "../../src/index.js";
+import { GatehouseError, generateTotpCode, organizationTag } from "../../src/index.js";
 import { MINUTE, setup, staff } from "./harness.js";
 
 // Seed 000, "Multi-factor authentication", "Recovery codes", "Authentication security".
@@ -172,15 +172,17 @@ describe("sessions (enterprise)", () => {
     expect(await h.gatehouse.validateSession({ sessionToken: token })).toBeNull();
   });
 
-  test("only the hash of a session token is stored; each sign-in gets a new token", async () => {
+  test("only the hash of a session token is stored; each sign-in gets a new token naming its organization", async () => {
     const h = setup();
     const { adminEmail: email, password, admin } = await h.enterpriseOrg();
     const a = await h.gatehouse.login({ email, password });
     const b = await h.gatehouse.login({ email, password });
     expect(a.token).not.toBe(b.token);
-    expect(a.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [tag, secret] = a.token.split(".");
+    expect(tag).toBe(organizationTag(admin.organizationId));
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const stored = await h.store.sessions.listByUser(admin.id, h.clock.now());
-    expect(JSON.stringify(stored)).not.toContain(a.token);
+    expect(JSON.stringify(stored)).not.toContain(secret);
   });
 
   test("logout ends the session", async () => {

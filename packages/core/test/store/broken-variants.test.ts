@@ -3,6 +3,12 @@ import { createMemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createSuiteContext, type SuiteContext } from "../../src/testing/context.js";
 import {
+  checkDemotionAppliesAtOnce,
+  checkProfileRemovalAndSettingsApplyAtOnce,
+  checkReloadRacingABump,
+  checkRoleEditAppliesAtOnce,
+} from "../../src/testing/flows/carried-principal.js";
+import {
   checkGuessedReservationsBoundGuesses,
   checkSwapConflictAnswersTheStoredState,
   checkSwapRace,
@@ -10,6 +16,12 @@ import {
   checkSwapStoresAndAnswersTheVersion,
 } from "../../src/testing/suites/attempt-swap.js";
 import { checkVersionsNeverReused } from "../../src/testing/suites/attempt-versions.js";
+import {
+  checkBumpGivesNewVersions,
+  checkFindCurrentReadsSessionAndVersion,
+  checkMissingVersionIsFresh,
+  checkSavePrincipal,
+} from "../../src/testing/suites/authorization-versions.js";
 import { checkConflictsNameTheField } from "../../src/testing/suites/conflict-fields.js";
 import { checkInstantsAcross } from "../../src/testing/suites/instants.js";
 import {
@@ -35,6 +47,11 @@ import {
 } from "./broken-variants/collated-emails.js";
 import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
+import {
+  withConstantMissingVersion,
+  withIgnoredBumps,
+  withResurrectingPrincipal,
+} from "./broken-variants/loose-versions.js";
 import { withVersionsPerRow } from "./broken-variants/reused-versions.js";
 import { withShiftedInstants } from "./broken-variants/shifted-instants.js";
 import { withUnnamedConflicts } from "./broken-variants/unnamed-conflicts.js";
@@ -169,5 +186,37 @@ describe("the conformance checks fail on broken stores", () => {
     const ctx = contextOf(withFlawedJoin(createMemoryStore(), "collated-key"));
     await checkUserWithOrganizationMatchesTwoReads(ctx);
     await expectCheckFails(checkUserWithOrganizationKeysAreExact(ctx));
+  });
+});
+
+describe("the authorization-version checks (issue 15)", () => {
+  it("pass on the memory store, conformance and two-instance flows alike", async () => {
+    const ctx = contextOf(createMemoryStore());
+    await checkFindCurrentReadsSessionAndVersion(ctx);
+    await checkBumpGivesNewVersions(ctx);
+    await checkMissingVersionIsFresh(ctx);
+    await checkSavePrincipal(ctx);
+    await checkDemotionAppliesAtOnce(createMemoryStore());
+    await checkRoleEditAppliesAtOnce(createMemoryStore());
+    await checkProfileRemovalAndSettingsApplyAtOnce(createMemoryStore());
+    await checkReloadRacingABump(createMemoryStore());
+  }, 30_000);
+
+  it("bumps that do nothing: the bump check and every two-instance flow fail", async () => {
+    await expectCheckFails(checkBumpGivesNewVersions(contextOf(withIgnoredBumps(createMemoryStore()))));
+    await expectCheckFails(checkDemotionAppliesAtOnce(withIgnoredBumps(createMemoryStore())));
+    await expectCheckFails(checkRoleEditAppliesAtOnce(withIgnoredBumps(createMemoryStore())));
+    await expectCheckFails(checkProfileRemovalAndSettingsApplyAtOnce(withIgnoredBumps(createMemoryStore())));
+    await expectCheckFails(checkReloadRacingABump(withIgnoredBumps(createMemoryStore())));
+  }, 30_000);
+
+  it("a missing version read as a constant: the missing-version check fails", async () => {
+    await expectCheckFails(
+      checkMissingVersionIsFresh(contextOf(withConstantMissingVersion(createMemoryStore()))),
+    );
+  });
+
+  it("a snapshot written with an upsert: the savePrincipal check fails", async () => {
+    await expectCheckFails(checkSavePrincipal(contextOf(withResurrectingPrincipal(createMemoryStore()))));
   });
 });

@@ -1,12 +1,14 @@
 import type { SessionRecord } from "../records.js";
+import { newAuthorizationVersion } from "../session-key.js";
 import type { SessionRepository } from "../store.js";
 import { compareKeys, conflict, copy } from "./table.js";
 
-/** The memory `SessionRepository`: a map by token hash. */
+/** The memory `SessionRepository`: a map by token hash, and the organizations' authorization versions. */
 export function createMemorySessions(): SessionRepository {
   // Expired sessions are hidden, not pruned: `now` is the caller's (often a test clock), and a read with a
   // later `now` must not destroy a session that a read with an earlier one would still find.
   const sessions = new Map<string, SessionRecord>();
+  const versions = new Map<string, string>();
   const live = (session: SessionRecord | undefined, now: Date): session is SessionRecord =>
     session !== undefined && now.getTime() < session.expiresAt.getTime();
 
@@ -16,7 +18,7 @@ export function createMemorySessions(): SessionRepository {
         const message = "A session with this token hash exists.";
         throw conflict(message, [{ path: ["tokenHash"], reason: "already-exists", message }]);
       }
-      sessions.set(session.tokenHash, copy(session));
+      sessions.set(session.tokenHash, copy({ ...session, principal: session.principal ?? null }));
     },
 
     async find(tokenHash: string, now: Date): Promise<SessionRecord | null> {
@@ -42,6 +44,26 @@ export function createMemorySessions(): SessionRepository {
       const ended = [...sessions.values()].filter((session) => session.userId === userId);
       for (const session of ended) sessions.delete(session.tokenHash);
       return ended.length;
+    },
+
+    async findCurrent(tokenHash: string, organizationId: string, now: Date) {
+      const session = sessions.get(tokenHash);
+      if (!live(session, now)) return null;
+      let version = versions.get(organizationId);
+      if (version === undefined) {
+        version = newAuthorizationVersion();
+        versions.set(organizationId, version);
+      }
+      return { session: copy(session), version };
+    },
+
+    async savePrincipal(tokenHash: string, principal: string): Promise<void> {
+      const session = sessions.get(tokenHash);
+      if (session !== undefined) sessions.set(tokenHash, { ...session, principal });
+    },
+
+    async bumpVersion(organizationId: string): Promise<void> {
+      versions.set(organizationId, newAuthorizationVersion());
     },
 
     async listByUser(userId: string, now: Date): Promise<SessionRecord[]> {

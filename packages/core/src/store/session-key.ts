@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { generateToken, hashToken } from "../crypto/tokens.js";
+
+// Session tokens name their organization in clear: `<organization tag>.<256-bit secret>`. The tag lets every
+// store place a session beside its organization's authorization version (one Redis Cluster hash slot), so
+// validation reads both in one round trip; the secret alone carries the unguessability.
+
+/**
+ * The organization's tag in session tokens and keys: the base64url of its id, so a token stays cookie-safe
+ * and a key holds no brace (which Redis Cluster would read as a hash tag) whatever the id holds.
+ * @example organizationTag("org_1") // "b3JnXzE"
+ */
+export function organizationTag(organizationId: string): string {
+  return Buffer.from(organizationId, "utf8").toString("base64url");
+}
+
+/**
+ * The store key of a session token: `<organization tag>.<SHA-256 hex of the whole token>`.
+ * @example sessionKey("org_1", token) // "b3JnXzE.5f2c…"
+ */
+export function sessionKey(organizationId: string, token: string): string {
+  return `${organizationTag(organizationId)}.${hashToken(token)}`;
+}
+
+/** The tag part of a session key (before the first `.`), or the whole key when it has none. */
+export function tagOfSessionKey(tokenHash: string): string {
+  const dot = tokenHash.indexOf(".");
+  return dot < 0 ? tokenHash : tokenHash.slice(0, dot);
+}
+
+/** A fresh session token of the organization: its tag, a dot and 256 random bits (base64url). */
+export function generateSessionToken(organizationId: string): string {
+  return `${organizationTag(organizationId)}.${generateToken()}`;
+}
+
+const TAG = /^[A-Za-z0-9_-]{1,400}$/;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+/** The organization a token names and its store key; `null` for anything not shaped like an issued token. */
+export function parseSessionToken(token: string): { organizationId: string; tokenHash: string } | null {
+  if (token.length > 450) return null;
+  const dot = token.indexOf(".");
+  if (dot <= 0) return null;
+  const tag = token.slice(0, dot);
+  if (!TAG.test(tag) || !SECRET.test(token.slice(dot + 1))) return null;
+  const organizationId = Buffer.from(tag, "base64url").toString("utf8");
+  // A tag that is no canonical encoding (padding bits, invalid UTF-8) names no organization we issued for.
+  if (organizationTag(organizationId) !== tag) return null;
+  return { organizationId, tokenHash: `${tag}.${hashToken(token)}` };
+}
+
+/** A fresh authorization version: 128 random bits, so no version is ever handed out twice. */
+export function newAuthorizationVersion(): string {
+  return randomBytes(16).toString("base64url");
+}
