@@ -272,6 +272,7 @@ export type {
   AuditActor,
   AuditQuery,
   AuditRecord,
+  AuditOutboxRepository,
   AuditRepository,
   DurableRepositories,
   ExpiringRepositories,

@@ -131,6 +131,12 @@ export interface ServiceContext {
    * transaction. Never lost silently: a failed write reaches `onBackgroundError` with the entries.
    */
   auditLater(entries: readonly AuditEntryInput[]): Promise<void>;
+  /**
+   * Stamps audit entries and makes them durable before resolving, without waiting for the durable log where
+   * the store has an `auditOutbox`: pushed there (one fast-store call), then appended to `ctx.store.audit`
+   * and removed after the answer. Without an outbox, appended to `ctx.store.audit` at once.
+   */
+  auditSoon(entries: readonly AuditEntryInput[]): Promise<void>;
   /** Resolves once every deferred task has finished. */
   flush(): Promise<void>;
 }
@@ -238,9 +244,49 @@ export function createContext(options: GatehouseOptions): ServiceContext {
       if (records.length === 0) return;
       await background.defer({ name: "audit", audit: records }, () => context.store.audit.append(records));
     },
-    flush: () => background.flush(),
+    async auditSoon(entries) {
+      const records = stamp(entries);
+      if (records.length === 0) return;
+      const outbox = context.store.auditOutbox;
+      if (!outbox) return context.store.audit.append(records);
+      await outbox.push(records);
+      await drainLater();
+    },
+    async flush() {
+      // Also drains what any process left in the outbox (one that died before its own drain).
+      if (context.store.auditOutbox) await drainLater();
+      await background.flush();
+    },
+  };
+
+  // One drain queued at a time: pushes made before it starts are drained by it (it reads every pending entry,
+  // any process's); a push made once it runs queues the next. Two drains at once (two processes) append the
+  // same entries twice, which `appendIfAbsent` keeps once. A failed drain leaves the entries for the next.
+  let drainQueued = false;
+  const drainLater = (): Promise<void> => {
+    if (drainQueued) return Promise.resolve();
+    drainQueued = true;
+    return background.defer({ name: "audit-outbox" }, () => {
+      drainQueued = false;
+      return drainOutbox(context.store);
+    });
   };
   return context;
+}
+
+const DRAIN_BATCH = 100;
+
+/** Appends every pending outbox entry to the durable log by id, then removes it from the outbox. */
+async function drainOutbox(store: Store): Promise<void> {
+  const outbox = store.auditOutbox;
+  if (!outbox) return;
+  for (;;) {
+    const batch = await outbox.pending(DRAIN_BATCH);
+    if (batch.length === 0) return;
+    await store.audit.appendIfAbsent(batch);
+    await outbox.remove(batch.map((entry) => entry.id));
+    if (batch.length < DRAIN_BATCH) return;
+  }
 }
 
 function resolveLinks(links: GatehouseOptions["links"]): LinkBuilders {

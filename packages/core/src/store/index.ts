@@ -19,6 +19,7 @@ export type {
   AttemptRepository,
   AttemptSwapResult,
   AuditQuery,
+  AuditOutboxRepository,
   AuditRepository,
   DurableRepositories,
   ExpiringRepositories,

@@ -33,6 +33,9 @@ import {
   padSpace,
   withEmailCollation,
 } from "./broken-variants/collated-emails.js";
+import { checkAppendIfAbsentKeepsOne, checkAuditOutboxRoundTrip } from "../../src/testing/suites/audit.js";
+import { createMemoryOutbox } from "../service/memory-outbox.js";
+import { withFlawedAppendIfAbsent } from "./broken-variants/idempotent-audit.js";
 import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
 import { withVersionsPerRow } from "./broken-variants/reused-versions.js";
@@ -71,6 +74,8 @@ describe("the conformance checks pass on the memory store", () => {
     await checkGuessedReservationsBoundGuesses(ctx);
     await checkUserWithOrganizationMatchesTwoReads(ctx);
     await checkUserWithOrganizationKeysAreExact(ctx);
+    await checkAppendIfAbsentKeepsOne(ctx);
+    await checkAuditOutboxRoundTrip(contextOf({ ...createMemoryStore(), auditOutbox: createMemoryOutbox() }));
   });
 
   it("the lock checks pass on side-by-side transactions whose lock blocks and whose reads are fresh", async () => {
@@ -171,3 +176,10 @@ describe("the conformance checks fail on broken stores", () => {
     await expectCheckFails(checkUserWithOrganizationKeysAreExact(ctx));
   });
 });
+
+describe("appendIfAbsent: the same entry id twice keeps one", () => {
+  it.each(["plain-append", "skips-batch"] as const)("fails on an append that is %s", async (flaw) => {
+    await expectCheckFails(checkAppendIfAbsentKeepsOne(contextOf(withFlawedAppendIfAbsent(createMemoryStore(), flaw))));
+  });
+});
+
