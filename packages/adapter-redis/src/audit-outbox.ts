@@ -14,7 +14,9 @@ export function createAuditOutbox(commands: Commands, key: string): AuditOutboxR
   return {
     async push(entries) {
       for (let start = 0; start < entries.length; start += SLICE) {
-        const args = entries.slice(start, start + SLICE).flatMap((entry) => [entry.id, encodeAuditEntry(entry)]);
+        const args = entries
+          .slice(start, start + SLICE)
+          .flatMap((entry) => [entry.id, encodeAuditEntry(entry)]);
         await commands.script("auditOutbox.push", outboxPushScript, key, args);
       }
     },

@@ -1,6 +1,6 @@
 import { type ExpiringRepositories, GatehouseError, type Issue } from "@gatehousejs/core";
-import { createAuditOutbox } from "./audit-outbox.js";
 import { createAttemptRepository } from "./attempt-repository.js";
+import { createAuditOutbox } from "./audit-outbox.js";
 import { createCommands } from "./commands.js";
 import { createKeyLayout } from "./keys.js";
 import type { RedisLike } from "./redis-like.js";

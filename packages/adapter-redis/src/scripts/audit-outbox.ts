@@ -8,7 +8,8 @@ export const outboxPushScript = defineLuaScript(`return redis.call('HSET', KEYS[
  * Up to about ARGV[1] pending entries, as a flat list id, JSON, id, JSON… (one HSCAN step from the start:
  * every entry drained is removed, so the next call reaches the rest).
  */
-export const outboxPendingScript = defineLuaScript(`local page = redis.call('HSCAN', KEYS[1], '0', 'COUNT', ARGV[1])
+export const outboxPendingScript =
+  defineLuaScript(`local page = redis.call('HSCAN', KEYS[1], '0', 'COUNT', ARGV[1])
 return page[2]
 `);
 

@@ -18,8 +18,8 @@ export type {
 export type {
   AttemptRepository,
   AttemptSwapResult,
-  AuditQuery,
   AuditOutboxRepository,
+  AuditQuery,
   AuditRepository,
   DurableRepositories,
   ExpiringRepositories,

@@ -16,7 +16,7 @@ const signIns = (entries: readonly AuditRecord[]) =>
   entries.filter((entry) => entry.action === "login.succeeded");
 
 async function auditOf(store: Store, organizationId: string): Promise<AuditRecord[]> {
-  return (await store.audit.list({ organizationId, limit: 1000 })).items;
+  return [...(await store.audit.list({ organizationId, limit: 1000 })).items];
 }
 
 async function withOutbox(options: { failAudit?: () => boolean } = {}) {
@@ -126,9 +126,16 @@ describe("a sign-in's audit entry through the outbox", () => {
       makeAuditRecord(org.organization.id, { at: new Date(h.clock.now().getTime() + i) }),
     );
     await outbox.push(entries);
-    const [one, two] = [setup({ store: counting, clock: h.clock }), setup({ store: counting, clock: h.clock })];
+    const [one, two] = [
+      setup({ store: counting, clock: h.clock }),
+      setup({ store: counting, clock: h.clock }),
+    ];
     await Promise.all([one?.gatehouse.flush(), two?.gatehouse.flush()]);
-    for (const entry of entries) expect(drained.filter((id) => id === entry.id), "drained by both").toHaveLength(2);
+    for (const entry of entries)
+      expect(
+        drained.filter((id) => id === entry.id),
+        "drained by both",
+      ).toHaveLength(2);
     const ids = (await auditOf(store, org.organization.id)).map((entry) => entry.id);
     for (const entry of entries) expect(ids.filter((id) => id === entry.id)).toHaveLength(1);
     expect(outbox.entries.size).toBe(0);

@@ -34,7 +34,10 @@ function countingStore(base: Store, { joined = true } = {}): { store: Store; cal
 
 async function signedUp(options: { joined?: boolean; outbox?: boolean } = {}) {
   const base = createMemoryStore();
-  const counted = countingStore(options.outbox ? { ...base, auditOutbox: createMemoryOutbox() } : base, options);
+  const counted = countingStore(
+    options.outbox ? { ...base, auditOutbox: createMemoryOutbox() } : base,
+    options,
+  );
   const h = setup({ store: counted.store });
   const org = await h.enterpriseOrg();
   await h.gatehouse.flush();

@@ -10,6 +10,7 @@ import {
   checkSwapStoresAndAnswersTheVersion,
 } from "../../src/testing/suites/attempt-swap.js";
 import { checkVersionsNeverReused } from "../../src/testing/suites/attempt-versions.js";
+import { checkAppendIfAbsentKeepsOne, checkAuditOutboxRoundTrip } from "../../src/testing/suites/audit.js";
 import { checkConflictsNameTheField } from "../../src/testing/suites/conflict-fields.js";
 import { checkInstantsAcross } from "../../src/testing/suites/instants.js";
 import {
@@ -26,6 +27,7 @@ import {
   checkUserWithOrganizationKeysAreExact,
   checkUserWithOrganizationMatchesTwoReads,
 } from "../../src/testing/suites/user-with-organization.js";
+import { createMemoryOutbox } from "../service/memory-outbox.js";
 import { withFlawedSwap } from "./broken-variants/attempt-swaps.js";
 import {
   accentInsensitive,
@@ -33,8 +35,6 @@ import {
   padSpace,
   withEmailCollation,
 } from "./broken-variants/collated-emails.js";
-import { checkAppendIfAbsentKeepsOne, checkAuditOutboxRoundTrip } from "../../src/testing/suites/audit.js";
-import { createMemoryOutbox } from "../service/memory-outbox.js";
 import { withFlawedAppendIfAbsent } from "./broken-variants/idempotent-audit.js";
 import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
@@ -179,7 +179,8 @@ describe("the conformance checks fail on broken stores", () => {
 
 describe("appendIfAbsent: the same entry id twice keeps one", () => {
   it.each(["plain-append", "skips-batch"] as const)("fails on an append that is %s", async (flaw) => {
-    await expectCheckFails(checkAppendIfAbsentKeepsOne(contextOf(withFlawedAppendIfAbsent(createMemoryStore(), flaw))));
+    await expectCheckFails(
+      checkAppendIfAbsentKeepsOne(contextOf(withFlawedAppendIfAbsent(createMemoryStore(), flaw))),
+    );
   });
 });
-

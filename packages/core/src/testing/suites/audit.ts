@@ -123,10 +123,10 @@ export async function checkAppendIfAbsentKeepsOne(ctx: SuiteContext): Promise<vo
   const second = makeAuditRecord(organizationId, { at: new Date(t + 1) });
   await audit.append([first]);
   await audit.appendIfAbsent([{ ...first, action: "changed", details: { n: 2 } }, second, second]);
-  expect((await audit.list({ organizationId, limit: 10 })).items, "the new entry beside a stored one").toEqual([
-    second,
-    first,
-  ]);
+  expect(
+    (await audit.list({ organizationId, limit: 10 })).items,
+    "the new entry beside a stored one",
+  ).toEqual([second, first]);
   await audit.appendIfAbsent([second]);
   const raced = [2, 3, 4].map((i) => makeAuditRecord(organizationId, { at: new Date(t + i) }));
   await Promise.all([audit.appendIfAbsent(raced), audit.appendIfAbsent([...raced].reverse())]);
@@ -162,7 +162,12 @@ export async function checkAuditOutboxRoundTrip(ctx: SuiteContext): Promise<void
   const pending = await mine();
   expect([...pending].sort((a, b) => a.at.getTime() - b.at.getTime())).toEqual(entries);
   await outbox.remove([entries[0]?.id as string, generateId("aud")]);
-  expect((await mine()).map((entry) => entry.id).sort()).toEqual(entries.slice(1).map((e) => e.id).sort());
+  expect((await mine()).map((entry) => entry.id).sort()).toEqual(
+    entries
+      .slice(1)
+      .map((e) => e.id)
+      .sort(),
+  );
   await outbox.remove(entries.map((entry) => entry.id));
   expect(await mine()).toEqual([]);
 }
@@ -170,7 +175,9 @@ export async function checkAuditOutboxRoundTrip(ctx: SuiteContext): Promise<void
 /** The optional outbox's case, declared always and skipped where the store has none. */
 export function describeAuditOutbox(ctx: SuiteContext): void {
   describe("auditOutbox (optional)", () => {
-    it("pending answers what push stored, field for field; remove forgets exactly the given ids", ({ skip }) => {
+    it("pending answers what push stored, field for field; remove forgets exactly the given ids", ({
+      skip,
+    }) => {
       if (!ctx.store().auditOutbox) return skip("the store has no audit outbox");
       return checkAuditOutboxRoundTrip(ctx);
     });

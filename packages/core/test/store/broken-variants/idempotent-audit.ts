@@ -12,7 +12,8 @@ export function withFlawedAppendIfAbsent(base: Store, flaw: AppendFlaw): Store {
   const audit: Store["audit"] = {
     ...base.audit,
     async appendIfAbsent(entries) {
-      if (flaw === "plain-append") return base.audit.append([...new Map(entries.map((e) => [e.id, e])).values()]);
+      if (flaw === "plain-append")
+        return base.audit.append([...new Map(entries.map((e) => [e.id, e])).values()]);
       for (const entry of entries) {
         const page = await base.audit.list({ organizationId: entry.organizationId, limit: 1000 });
         if (page.items.some((stored) => stored.id === entry.id)) return;
