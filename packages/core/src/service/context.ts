@@ -259,16 +259,26 @@ export function createContext(options: GatehouseOptions): ServiceContext {
     },
   };
 
-  // One drain queued at a time: pushes made before it starts are drained by it (it reads every pending entry,
-  // any process's); a push made once it runs queues the next. Two drains at once (two processes) append the
-  // same entries twice, which `appendIfAbsent` keeps once. A failed drain leaves the entries for the next.
-  let drainQueued = false;
-  const drainLater = (): Promise<void> => {
-    if (drainQueued) return Promise.resolve();
-    drainQueued = true;
-    return background.defer({ name: "audit-outbox" }, () => {
-      drainQueued = false;
-      return drainOutbox(context.store);
+  // One drain per process at a time: a push made while it runs asks it for one more pass, so nothing waits
+  // for a drain that has already looked. It reads every pending entry, any process's; two processes draining
+  // at once append the same entries twice, which `appendIfAbsent` keeps once. A failed drain leaves the
+  // entries in the outbox for the next one.
+  let draining = false;
+  let again = false;
+  const drainLater = async (): Promise<void> => {
+    again = true;
+    if (draining) return;
+    draining = true;
+    await background.defer({ name: "audit-outbox" }, async () => {
+      try {
+        while (again) {
+          again = false;
+          await drainOutbox(context.store);
+        }
+      } finally {
+        again = false;
+        draining = false;
+      }
     });
   };
   return context;
