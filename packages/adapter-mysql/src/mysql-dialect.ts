@@ -13,6 +13,7 @@ export const mysqlDialect: SqlDialect = {
   classify: classifyMysqlError,
   missingSchemaHint: "run migrateToLatest(db) on the store's database",
   returning: false,
+  insertSkippingDuplicates: "on-duplicate-key",
   // REPEATABLE READ (the default) would answer every read after `lock` from the snapshot of the first read.
   transaction: (db, body) => db.transaction().setIsolationLevel("read committed").execute(body),
 

@@ -8,6 +8,7 @@ export const postgresDialect: SqlDialect = {
   classify: classifyPostgresError,
   missingSchemaHint: "run migrateToLatest(db) with the store's schema",
   returning: true,
+  insertSkippingDuplicates: "on-conflict",
   // READ COMMITTED, PostgreSQL's default: every statement sees what committed before it began.
   transaction: (db, body) => db.transaction().execute(body),
 

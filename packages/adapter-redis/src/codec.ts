@@ -1,5 +1,7 @@
 import {
   type AttemptState,
+  type AuditActor,
+  type AuditRecord,
   DamagedRecordError,
   decodeAttemptState,
   encodeAttemptState as encodeAttemptJson,
@@ -93,6 +95,39 @@ export function decodeAttempts(text: string): VersionedAttemptState {
     ]);
   }
   return { version, state: decodeAttemptState(json.state) };
+}
+
+/** The JSON of an audit entry waiting in the outbox. */
+export function encodeAuditEntry(entry: AuditRecord): string {
+  return JSON.stringify({
+    id: entry.id,
+    organizationId: entry.organizationId,
+    at: entry.at.toISOString(),
+    action: entry.action,
+    actor: entry.actor,
+    subjectUserId: entry.subjectUserId,
+    subjectEmail: entry.subjectEmail,
+    details: entry.details,
+  });
+}
+
+/** An audit entry from its JSON in the outbox. */
+export function decodeAuditEntry(text: string): AuditRecord {
+  const json = parse(text, "audit entry");
+  const actor = json.actor;
+  if (typeof actor !== "object" || actor === null) throw unreadable("audit actor");
+  const details = json.details;
+  if (typeof details !== "object" || details === null) throw unreadable("audit details");
+  return {
+    id: string(json, "id"),
+    organizationId: string(json, "organizationId"),
+    at: date(json.at),
+    action: string(json, "action"),
+    actor: actor as AuditActor,
+    subjectUserId: typeof json.subjectUserId === "string" ? json.subjectUserId : null,
+    subjectEmail: typeof json.subjectEmail === "string" ? json.subjectEmail : null,
+    details: details as Record<string, unknown>,
+  };
 }
 
 function parse(text: string, what: string): Json {

@@ -18,6 +18,7 @@ import { organizationTag } from "@gatehousejs/core/adapter-kit";
  * | `<prefix>token:<kind>:{<hash>}`       | string     | the token record (JSON), native TTL           |
  * | `<prefix>user-tokens:{<userId>}:<kind>` | sorted set | the user's token hashes of one kind         |
  * | `<prefix>rate:{<key>}:<window>:<start>` | string   | a rate limiter's count (see rate-limiter.ts) |
+ * | `<prefix>audit-outbox`                | hash       | audit entries not yet in the durable log, id → JSON |
  */
 export interface KeyLayout {
   session(tokenHash: string): string;
@@ -26,6 +27,8 @@ export interface KeyLayout {
   attempts(key: string): string;
   token(kind: TokenKind, hash: string): string;
   userTokens(userId: string, kind: TokenKind): string;
+  /** The audit outbox: one key (its whole name decides its slot). */
+  auditOutbox(): string;
 }
 
 /** The keys under `prefix`, which holds no braces (it would otherwise become every key's hash tag). */
@@ -42,5 +45,6 @@ export function createKeyLayout(prefix: string): KeyLayout {
     attempts: (key) => `${prefix}attempts:{${key}}`,
     token: (kind, hash) => `${prefix}token:${kind}:{${hash}}`,
     userTokens: (userId, kind) => `${prefix}user-tokens:{${userId}}:${kind}`,
+    auditOutbox: () => `${prefix}audit-outbox`,
   };
 }

@@ -1,5 +1,6 @@
 import { type ExpiringRepositories, GatehouseError, type Issue } from "@gatehousejs/core";
 import { createAttemptRepository } from "./attempt-repository.js";
+import { createAuditOutbox } from "./audit-outbox.js";
 import { createCommands } from "./commands.js";
 import { createKeyLayout } from "./keys.js";
 import type { RedisLike } from "./redis-like.js";
@@ -25,7 +26,8 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The expiring repositories (`sessions`, `attempts`, `tokens`) on Redis. Compose them with a durable store
+ * The expiring repositories (`sessions`, `attempts`, `tokens`) on Redis, and the audit outbox (`auditOutbox`:
+ * a sign-in's audit entry waits here, not for the durable commit, and is appended after the answer). Compose them with a durable store
  * for a complete `Store`; every Redis failure or timeout becomes a `StorageUnavailableError`.
  * @example
  * const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
@@ -42,6 +44,7 @@ export function createRedisStore(options: RedisStoreOptions): ExpiringRepositori
     sessions: createSessionRepository(commands, keys),
     attempts: createAttemptRepository(commands, keys),
     tokens: createTokenRepository(commands, keys),
+    auditOutbox: createAuditOutbox(commands, keys.auditOutbox()),
   };
 }
 

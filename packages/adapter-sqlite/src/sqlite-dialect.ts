@@ -21,6 +21,7 @@ export const sqliteDialect: SqlDialect = {
   classify: classifySqliteError,
   missingSchemaHint: "run migrateToLatest(db) on the store's database",
   returning: true,
+  insertSkippingDuplicates: "on-conflict",
 
   transaction: (db, body) =>
     db.transaction().execute(async (trx) => {

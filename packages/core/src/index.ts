@@ -270,6 +270,7 @@ export type {
   AttemptRepository,
   AttemptSwapResult,
   AuditActor,
+  AuditOutboxRepository,
   AuditQuery,
   AuditRecord,
   AuditRepository,

@@ -19,6 +19,13 @@ export interface SqlDialect {
    */
   readonly returning: boolean;
   /**
+   * Optional: how one INSERT skips rows whose primary key is stored (the audit log's `appendIfAbsent`):
+   * `"on-conflict"` is `ON CONFLICT DO NOTHING` (PostgreSQL, SQLite), `"on-duplicate-key"` is
+   * `ON DUPLICATE KEY UPDATE id = id` (MySQL, MariaDB). Without it the stored ids are read first, then the
+   * rest inserted (two round trips, retried when a concurrent writer wins).
+   */
+  readonly insertSkippingDuplicates?: "on-conflict" | "on-duplicate-key";
+  /**
    * Runs `body` in a transaction whose reads after `organizations.lock` see what the transactions it waited for
    * committed: READ COMMITTED (MySQL's default REPEATABLE READ keeps the first read's snapshot).
    */

@@ -122,6 +122,12 @@ export interface ServiceContext {
    * transaction. Never lost silently: a failed write reaches `onBackgroundError` with the entries.
    */
   auditLater(entries: readonly AuditEntryInput[]): Promise<void>;
+  /**
+   * Stamps audit entries and makes them durable before resolving, without waiting for the durable log where
+   * the store has an `auditOutbox`: pushed there (one fast-store call), then appended to `ctx.store.audit`
+   * and removed after the answer. Without an outbox, appended to `ctx.store.audit` at once.
+   */
+  auditSoon(entries: readonly AuditEntryInput[]): Promise<void>;
   /** Resolves once every deferred task has finished. */
   flush(): Promise<void>;
 }
@@ -243,7 +249,42 @@ export function createContext(options: GatehouseOptions): ServiceContext {
       if (records.length === 0) return;
       await background.defer({ name: "audit", audit: records }, () => context.store.audit.append(records));
     },
-    flush: () => background.flush(),
+    async auditSoon(entries) {
+      const records = stamp(entries);
+      if (records.length === 0) return;
+      const outbox = context.store.auditOutbox;
+      if (!outbox) return context.store.audit.append(records);
+      await outbox.push(records);
+      await drainLater();
+    },
+    async flush() {
+      // Also drains what any process left in the outbox (one that died before its own drain).
+      if (context.store.auditOutbox) await drainLater();
+      await background.flush();
+    },
+  };
+
+  // One drain per process at a time: a push made while it runs asks it for one more pass, so nothing waits
+  // for a drain that has already looked. It reads every pending entry, any process's; two processes draining
+  // at once append the same entries twice, which `appendIfAbsent` keeps once. A failed drain leaves the
+  // entries in the outbox for the next one.
+  let draining = false;
+  let again = false;
+  const drainLater = async (): Promise<void> => {
+    again = true;
+    if (draining) return;
+    draining = true;
+    await background.defer({ name: "audit-outbox" }, async () => {
+      try {
+        while (again) {
+          again = false;
+          await drainOutbox(context.store);
+        }
+      } finally {
+        again = false;
+        draining = false;
+      }
+    });
   };
   return context;
 }
@@ -255,6 +296,21 @@ async function retry(times: number, fn: () => Promise<void>): Promise<void> {
     } catch (error) {
       if (attempt >= times) throw error;
     }
+  }
+}
+
+const DRAIN_BATCH = 100;
+
+/** Appends every pending outbox entry to the durable log by id, then removes it from the outbox. */
+async function drainOutbox(store: Store): Promise<void> {
+  const outbox = store.auditOutbox;
+  if (!outbox) return;
+  for (;;) {
+    const batch = await outbox.pending(DRAIN_BATCH);
+    if (batch.length === 0) return;
+    await store.audit.appendIfAbsent(batch);
+    await outbox.remove(batch.map((entry) => entry.id));
+    if (batch.length < DRAIN_BATCH) return;
   }
 }
 

@@ -18,6 +18,7 @@ export type {
 export type {
   AttemptRepository,
   AttemptSwapResult,
+  AuditOutboxRepository,
   AuditQuery,
   AuditRepository,
   CurrentSession,

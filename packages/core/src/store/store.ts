@@ -286,6 +286,12 @@ export interface AuditQuery {
 export interface AuditRepository {
   /** Appends entries, all or none; there is no update and no delete. MUST throw CONFLICT (`path: ["id"]`) when an id exists. */
   append(entries: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Appends the entries whose id is not stored yet and leaves the others as they are (an id already stored is
+   * skipped, whatever its content): appending the same entry twice, or from two processes at once, keeps one.
+   * The new entries are stored all or none; a batch repeating an id stores it once.
+   */
+  appendIfAbsent(entries: readonly AuditRecord[]): Promise<void>;
   /** Newest first (by `at`, then `id`), keyset-paginated. */
   list(query: AuditQuery): Promise<Page<AuditRecord>>;
 }
@@ -322,6 +328,23 @@ export interface IdentityLinkRepository {
   listByUser(userId: string): Promise<IdentityLinkRecord[]>;
 }
 
+/**
+ * Optional: audit entries waiting to be appended to the durable log, kept in the fast store so a sign-in
+ * answers without waiting for a durable commit. The service pushes stamped entries on the response path,
+ * then appends them to `audit` with `appendIfAbsent` and removes them after the answer; entries a process left
+ * behind (it died before draining) are drained by the next drain of any process. Delivery is at least once,
+ * which the idempotent append turns into exactly once in the log. As durable as the backend (Redis with its
+ * persistence, as the lockout counters already rely on).
+ */
+export interface AuditOutboxRepository {
+  /** Stores the entries, all or none, in one round trip; an id already pending is replaced by the same entry. */
+  push(entries: readonly AuditRecord[]): Promise<void>;
+  /** Up to `limit` pending entries, pushed by any process, field for field as pushed (oldest first if it can). */
+  pending(limit: number): Promise<AuditRecord[]>;
+  /** Forgets the pending entries with these ids (an id not pending is ignored). */
+  remove(ids: readonly string[]): Promise<void>;
+}
+
 /** The repositories a transaction binds: the durable ones. */
 export interface DurableRepositories {
   readonly organizations: OrganizationRepository;
@@ -337,6 +360,8 @@ export interface ExpiringRepositories {
   readonly sessions: SessionRepository;
   readonly attempts: AttemptRepository;
   readonly tokens: TokenRepository;
+  /** Optional: see {@link AuditOutboxRepository}; without it the audit of a sign-in is appended before it answers. */
+  readonly auditOutbox?: AuditOutboxRepository;
 }
 
 /**

@@ -4,7 +4,7 @@ import { createSuiteContext, type RepositoryName } from "./context.js";
 import { describeAttemptSwap } from "./suites/attempt-swap.js";
 import { describeAttemptVersions } from "./suites/attempt-versions.js";
 import { describeAttempts } from "./suites/attempts.js";
-import { describeAudit } from "./suites/audit.js";
+import { describeAudit, describeAuditOutbox } from "./suites/audit.js";
 import { describeAuthorizationVersions } from "./suites/authorization-versions.js";
 import { describeConflictFields } from "./suites/conflict-fields.js";
 import { describeInstants } from "./suites/instants.js";
@@ -112,6 +112,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("users") && provides("organizations")) describeUserWithOrganization(ctx);
     if (provides("roles")) describeRoles(ctx);
     if (provides("audit")) describeAudit(ctx);
+    describeAuditOutbox(ctx);
     if (withTransaction) describeTransaction(ctx);
     if (provides("sessions")) describeSessions(ctx);
     if (provides("sessions")) describeAuthorizationVersions(ctx);

@@ -4,6 +4,7 @@ import { createMemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { codeOf } from "../../src/testing/flows/setup.js";
 import { setup } from "./harness.js";
+import { createMemoryOutbox } from "./memory-outbox.js";
 
 // Issue 15: a sign-in reserves and settles its attempt with one store call each, and reads the user with their
 // organization in one query. Counted per repository call on the memory store (every adapter gets the same
@@ -31,8 +32,12 @@ function countingStore(base: Store, { joined = true } = {}): { store: Store; cal
   return { store: store as unknown as Store, calls };
 }
 
-async function signedUp(options: { joined?: boolean } = {}) {
-  const counted = countingStore(createMemoryStore(), options);
+async function signedUp(options: { joined?: boolean; outbox?: boolean } = {}) {
+  const base = createMemoryStore();
+  const counted = countingStore(
+    options.outbox ? { ...base, auditOutbox: createMemoryOutbox() } : base,
+    options,
+  );
   const h = setup({ store: counted.store });
   const org = await h.enterpriseOrg();
   await h.gatehouse.flush();
@@ -85,5 +90,25 @@ describe("a sign-in's round trips", () => {
     );
     expect(callsOf(calls, "users.")).toEqual({ "users.findByEmail": 1 });
     expect(callsOf(calls, "organizations.")).toEqual({ "organizations.findById": 1 });
+  });
+
+  it("without an outbox the audit entry is appended before the answer, one audit.append", async () => {
+    const { h, org, calls } = await signedUp();
+    await h.gatehouse.login({ email: org.adminEmail, password: org.password });
+    expect(callsOf(calls, "audit")).toEqual({ "audit.append": 1 });
+  });
+
+  it("with an outbox the answer waits for one auditOutbox.push and no durable write; the drain appends after", async () => {
+    const { h, org, calls } = await signedUp({ outbox: true });
+    await h.gatehouse.login({ email: org.adminEmail, password: org.password });
+    expect(callsOf(calls, "audit")).toEqual({ "auditOutbox.push": 1 });
+    expect(callsOf(calls, "sessions.")).toEqual({ "sessions.create": 1 });
+    await h.gatehouse.flush();
+    expect(callsOf(calls, "audit")).toEqual({
+      "auditOutbox.push": 1,
+      "auditOutbox.pending": 1,
+      "audit.appendIfAbsent": 1,
+      "auditOutbox.remove": 1,
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
   checkSwapStoresAndAnswersTheVersion,
 } from "../../src/testing/suites/attempt-swap.js";
 import { checkVersionsNeverReused } from "../../src/testing/suites/attempt-versions.js";
+import { checkAppendIfAbsentKeepsOne, checkAuditOutboxRoundTrip } from "../../src/testing/suites/audit.js";
 import {
   checkBumpGivesNewVersions,
   checkFindCurrentReadsSessionAndVersion,
@@ -38,6 +39,7 @@ import {
   checkUserWithOrganizationKeysAreExact,
   checkUserWithOrganizationMatchesTwoReads,
 } from "../../src/testing/suites/user-with-organization.js";
+import { createMemoryOutbox } from "../service/memory-outbox.js";
 import { withFlawedSwap } from "./broken-variants/attempt-swaps.js";
 import {
   accentInsensitive,
@@ -45,6 +47,7 @@ import {
   padSpace,
   withEmailCollation,
 } from "./broken-variants/collated-emails.js";
+import { withFlawedAppendIfAbsent } from "./broken-variants/idempotent-audit.js";
 import { withFlawedJoin } from "./broken-variants/joined-users.js";
 import { withLooseTransactions } from "./broken-variants/loose-transactions.js";
 import {
@@ -88,6 +91,8 @@ describe("the conformance checks pass on the memory store", () => {
     await checkGuessedReservationsBoundGuesses(ctx);
     await checkUserWithOrganizationMatchesTwoReads(ctx);
     await checkUserWithOrganizationKeysAreExact(ctx);
+    await checkAppendIfAbsentKeepsOne(ctx);
+    await checkAuditOutboxRoundTrip(contextOf({ ...createMemoryStore(), auditOutbox: createMemoryOutbox() }));
   });
 
   it("the lock checks pass on side-by-side transactions whose lock blocks and whose reads are fresh", async () => {
@@ -218,5 +223,13 @@ describe("the authorization-version checks (issue 15)", () => {
 
   it("a snapshot written with an upsert: the savePrincipal check fails", async () => {
     await expectCheckFails(checkSavePrincipal(contextOf(withResurrectingPrincipal(createMemoryStore()))));
+  });
+});
+
+describe("appendIfAbsent: the same entry id twice keeps one", () => {
+  it.each(["plain-append", "skips-batch"] as const)("fails on an append that is %s", async (flaw) => {
+    await expectCheckFails(
+      checkAppendIfAbsentKeepsOne(contextOf(withFlawedAppendIfAbsent(createMemoryStore(), flaw))),
+    );
   });
 });

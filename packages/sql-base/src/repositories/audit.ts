@@ -36,6 +36,49 @@ export function createAuditRepository(ctx: SqlContext): AuditRepository {
       }
     },
 
+    async appendIfAbsent(entries) {
+      const unique = [...new Map(entries.map((entry) => [entry.id, entry])).values()];
+      if (unique.length === 0) return;
+      const skipping = dialect.insertSkippingDuplicates;
+      if (skipping !== undefined) {
+        // One statement per chunk: rows whose id is stored are skipped by the database itself.
+        await inSavepoint(db, async (trx) => {
+          for (const chunk of inChunks(unique, 1000)) {
+            const insert = trx
+              .insertInto("audit_log")
+              .values(chunk.map((entry) => toAuditRow(entry, dialect)));
+            await (skipping === "on-conflict"
+              ? insert.onConflict((oc) => oc.column("id").doNothing())
+              : insert.onDuplicateKeyUpdate({ id: sql.ref("id") })
+            ).execute();
+          }
+        });
+        return;
+      }
+      // Insert what is not stored yet; a writer racing with the same ids makes the insert fail on the primary
+      // key, and the next round reads its commit and skips them (portable: no dialect's upsert syntax needed).
+      for (let round = 1; ; round += 1) {
+        try {
+          await inSavepoint(db, async (trx) => {
+            for (const chunk of inChunks(unique, 1000)) {
+              const ids = chunk.map((entry) => entry.id);
+              const stored = await trx.selectFrom("audit_log").select("id").where("id", "in", ids).execute();
+              const known = new Set(stored.map((row) => row.id));
+              const fresh = chunk.filter((entry) => !known.has(entry.id));
+              if (fresh.length === 0) continue;
+              await trx
+                .insertInto("audit_log")
+                .values(fresh.map((entry) => toAuditRow(entry, dialect)))
+                .execute();
+            }
+          });
+          return;
+        } catch (error) {
+          if (round >= 3 || !isUniqueViolation(dialect, error, "primary")) throw error;
+        }
+      }
+    },
+
     list: (query) => listAudit(ctx, query),
   };
 }

@@ -25,6 +25,11 @@ export function createMemoryAudit(table: Table<AuditRecord>, guard: () => void):
       for (const entry of entries) table.set(entry.id, copy(entry));
     },
 
+    async appendIfAbsent(entries: readonly AuditRecord[]): Promise<void> {
+      guard();
+      for (const entry of entries) if (table.get(entry.id) === undefined) table.set(entry.id, copy(entry));
+    },
+
     async list(query: AuditQuery): Promise<Page<AuditRecord>> {
       guard();
       const { organizationId, userId } = query;

@@ -70,6 +70,10 @@ export function describeSendingFlows(store: () => Store): void {
       const audit = {
         append: (entries: Parameters<Store["audit"]["append"]>[0]) =>
           failAudit ? Promise.reject(new Error("audit table unavailable")) : base.audit.append(entries),
+        appendIfAbsent: (entries: Parameters<Store["audit"]["append"]>[0]) =>
+          failAudit
+            ? Promise.reject(new Error("audit table unavailable"))
+            : base.audit.appendIfAbsent(entries),
         list: (query: Parameters<Store["audit"]["list"]>[0]) => base.audit.list(query),
       };
       const reported: BackgroundTask[] = [];

@@ -105,5 +105,81 @@ export function describeAudit(ctx: SuiteContext): void {
       await audit().append([entry]);
       expect((await audit().list({ organizationId, limit: 1 })).items).toEqual([entry]);
     });
+
+    it("appendIfAbsent: appending the same entry id twice keeps one, and the stored one stays as it was", () =>
+      checkAppendIfAbsentKeepsOne(ctx));
+  });
+}
+
+/**
+ * `appendIfAbsent` skips ids already stored (by `append` or by itself, even with other content), stores a batch's
+ * repeated id once, and two concurrent calls with the same entries keep each once.
+ */
+export async function checkAppendIfAbsentKeepsOne(ctx: SuiteContext): Promise<void> {
+  const audit = ctx.store().audit;
+  const organizationId = (await ctx.newOrganization()).id;
+  const t = Date.UTC(2025, 0, 6, 9, 0, 0);
+  const first = makeAuditRecord(organizationId, { at: new Date(t), details: { n: 1 } });
+  const second = makeAuditRecord(organizationId, { at: new Date(t + 1) });
+  await audit.append([first]);
+  await audit.appendIfAbsent([{ ...first, action: "changed", details: { n: 2 } }, second, second]);
+  expect(
+    (await audit.list({ organizationId, limit: 10 })).items,
+    "the new entry beside a stored one",
+  ).toEqual([second, first]);
+  await audit.appendIfAbsent([second]);
+  const raced = [2, 3, 4].map((i) => makeAuditRecord(organizationId, { at: new Date(t + i) }));
+  await Promise.all([audit.appendIfAbsent(raced), audit.appendIfAbsent([...raced].reverse())]);
+  const page = await audit.list({ organizationId, limit: 10 });
+  expect(page.items).toEqual([...[...raced].reverse(), second, first]);
+}
+
+/**
+ * The optional audit outbox: pushed entries come back from `pending` field for field (any process's), and
+ * `remove` forgets exactly the ids it is given.
+ */
+export async function checkAuditOutboxRoundTrip(ctx: SuiteContext): Promise<void> {
+  const outbox = ctx.store().auditOutbox;
+  if (!outbox) throw new Error("the store has no auditOutbox");
+  const organizationId = generateId("org");
+  const t = Date.UTC(2025, 0, 6, 9, 0, 0);
+  const entries = [0, 1, 2].map((i) =>
+    makeAuditRecord(organizationId, {
+      at: new Date(t + i),
+      action: "login.succeeded",
+      actor: { kind: "member", id: generateId("usr"), email: "ann@example.test" },
+      subjectUserId: generateId("usr"),
+      subjectEmail: "ann@example.test",
+      details: { stage: "authenticated", nested: { list: [1, "two", null] } },
+    }),
+  );
+  await outbox.push(entries.slice(0, 2));
+  await outbox.push(entries.slice(2));
+  const mine = async () => {
+    const ids = new Set(entries.map((entry) => entry.id));
+    return (await outbox.pending(10_000)).filter((entry) => ids.has(entry.id));
+  };
+  const pending = await mine();
+  expect([...pending].sort((a, b) => a.at.getTime() - b.at.getTime())).toEqual(entries);
+  await outbox.remove([entries[0]?.id as string, generateId("aud")]);
+  expect((await mine()).map((entry) => entry.id).sort()).toEqual(
+    entries
+      .slice(1)
+      .map((e) => e.id)
+      .sort(),
+  );
+  await outbox.remove(entries.map((entry) => entry.id));
+  expect(await mine()).toEqual([]);
+}
+
+/** The optional outbox's case, declared always and skipped where the store has none. */
+export function describeAuditOutbox(ctx: SuiteContext): void {
+  describe("auditOutbox (optional)", () => {
+    it("pending answers what push stored, field for field; remove forgets exactly the given ids", ({
+      skip,
+    }) => {
+      if (!ctx.store().auditOutbox) return skip("the store has no audit outbox");
+      return checkAuditOutboxRoundTrip(ctx);
+    });
   });
 }
