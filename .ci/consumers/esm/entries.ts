@@ -64,7 +64,11 @@ assert.ok(factories.every((factory) => typeof factory === "function"));
 const sqlite = new Kysely<unknown>({
   dialect: new SqliteDialect({ database: openSqliteDatabase(":memory:") }),
 });
-assert.deepEqual((await migrateSqlite(sqlite)).executed, ["0001_initial", "0002_sso", "0003_authorization_versions"]);
+assert.deepEqual((await migrateSqlite(sqlite)).executed, [
+  "0001_initial",
+  "0002_sso",
+  "0003_authorization_versions",
+]);
 const sqliteStore = createSqliteStore({ db: sqlite });
 const organization = makeOrganization();
 await sqliteStore.organizations.create(organization);
