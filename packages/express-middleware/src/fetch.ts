@@ -1,10 +1,14 @@
 import type { Gatehouse } from "@gatehousejs/core";
-import { mergeSetCookieLines } from "@gatehousejs/http";
+import { mergeSetCookieLines, type RequestHead, shareSessionReading } from "@gatehousejs/http";
 import type { Request, Response } from "express";
 
-/** What a Gatehouse middleware or router keeps on an Express request: the request in Fetch form, once. */
+/**
+ * What a Gatehouse middleware or router keeps on an Express request: the head the session is read from, and the
+ * request in Fetch form once a route needs it (both share one session reading).
+ */
 interface ExpressState {
-  request: globalThis.Request;
+  readonly head: RequestHead;
+  request: globalThis.Request | null;
   gatehouse: Gatehouse | null;
 }
 
@@ -18,8 +22,8 @@ type ParsedRequest = Request & { _body?: boolean };
  * middleware; a body it already parsed is handed on as JSON.
  */
 export function requestOf(req: Request): globalThis.Request {
-  const known = (req as WithState)[STATE];
-  if (known) return known.request;
+  const state = stateOf(req);
+  if (state.request !== null) return state.request;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -40,9 +44,46 @@ export function requestOf(req: Request): globalThis.Request {
       init.duplex = "half";
     }
   }
-  const request = new globalThis.Request(`${req.protocol}://${hostOf(req)}${req.originalUrl}`, init);
-  (req as WithState)[STATE] = { request, gatehouse: null };
+  const request = new globalThis.Request(urlOf(req), init);
+  shareSessionReading(state.head, request);
+  state.request = request;
   return request;
+}
+
+/**
+ * The request as reading its session needs it (method, headers, URL), without building a Fetch `Request`: the
+ * per-request cost of an app's own routes. Kept on the request; `requestOf` later shares its session reading.
+ */
+export function headOf(req: Request): RequestHead {
+  return stateOf(req).head;
+}
+
+function stateOf(req: Request): ExpressState {
+  const known = (req as WithState)[STATE];
+  if (known) return known;
+  let url: string | null = null;
+  const head: RequestHead = {
+    method: req.method,
+    get url() {
+      url ??= urlOf(req);
+      return url;
+    },
+    headers: {
+      get(name: string): string | null {
+        const value = req.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        // Node joins repeated headers itself, except the few it keeps as a list (as Fetch's `get` joins them).
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+  };
+  const state: ExpressState = { head, request: null, gatehouse: null };
+  (req as WithState)[STATE] = state;
+  return state;
+}
+
+function urlOf(req: Request): string {
+  return `${req.protocol}://${hostOf(req)}${req.originalUrl}`;
 }
 
 /** Whether a host's body parser has read the request already (body-parser 1 marks it; 2 reads it to the end). */

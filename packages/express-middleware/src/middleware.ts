@@ -6,7 +6,7 @@ import {
   signedOut,
 } from "@gatehousejs/http";
 import type { RequestHandler } from "express";
-import { mergeSetCookies, rememberService, requestOf } from "./fetch.js";
+import { headOf, mergeSetCookies, rememberService } from "./fetch.js";
 import type { RequestAuth } from "./types.js";
 
 /** Options of {@link gatehouseMiddleware} (and of `gatehouseRouter`, which takes the same). */
@@ -82,9 +82,9 @@ export function sessionMiddleware(gatehouse: Gatehouse, handler: GatehouseHandle
     // Signed out until the session is read: an error handler after a CSRF refusal still finds `req.auth`.
     req.auth = signedOut as RequestAuth;
     try {
-      const request = requestOf(req);
+      const head = headOf(req);
       rememberService(req, gatehouse);
-      const { auth, setCookies } = await handler.authenticate(request);
+      const { auth, setCookies } = await handler.authenticate(head);
       mergeSetCookies(res, setCookies);
       req.auth = auth as RequestAuth;
       next();

@@ -1,11 +1,11 @@
 import { GatehouseError } from "@gatehousejs/core";
 import { type BindingSession, csrfTokenFor, sessionOf } from "@gatehousejs/http";
 import type { Request, Response } from "express";
-import { hasRequest, mergeSetCookies, requestOf } from "./fetch.js";
+import { hasRequest, headOf, mergeSetCookies } from "./fetch.js";
 
 /** The session the middleware read, or a CONFIGURATION error naming the missing middleware. */
 function sessionOrThrow(req: Request): BindingSession {
-  const session = hasRequest(req) ? sessionOf(requestOf(req)) : null;
+  const session = hasRequest(req) ? sessionOf(headOf(req)) : null;
   if (!session) {
     throw new GatehouseError("CONFIGURATION", "gatehouseMiddleware must run before this handler.");
   }
@@ -17,7 +17,7 @@ function sessionOrThrow(req: Request): BindingSession {
  * (e.g. `gatehouse.revealRecoveryCode({ sessionToken, password })`); `null` without a valid session.
  */
 export function sessionTokenOf(req: Request): string | null {
-  return hasRequest(req) ? (sessionOf(requestOf(req))?.token ?? null) : null;
+  return hasRequest(req) ? (sessionOf(headOf(req))?.token ?? null) : null;
 }
 
 /** The CSRF token to send in `x-csrf-token` for the request's session, or `null` without a session. */

@@ -62,6 +62,31 @@ describe("the Express binding", () => {
     expect((await request(app).get("/plain/openapi.json")).status).toBe(404);
   });
 
+  test("the middleware and the router share one session reading (one validation per request)", async () => {
+    const { gatehouse, email, password } = await service();
+    const app = express();
+    app.use(gatehouseMiddleware(gatehouse));
+    app.use("/auth", gatehouseRouter(gatehouse));
+    app.get("/data", (req, res) => {
+      res.json({ email: req.auth.user?.email ?? null });
+    });
+    const signIn = await login(app, { email, password }, { Origin: "https://app.example.test" });
+    const cookie = String(signIn.headers["set-cookie"]?.[0]).split(";")[0] as string;
+    let validations = 0;
+    const validate = gatehouse.validateSession.bind(gatehouse);
+    gatehouse.validateSession = (input) => {
+      validations += 1;
+      return validate(input);
+    };
+    const session = await request(app).get("/auth/session").set("Cookie", cookie);
+    expect(session.status).toBe(200);
+    expect(session.body.stage).toBe(signIn.body.stage);
+    expect(validations).toBe(1);
+    const own = await request(app).get("/data").set("Cookie", cookie);
+    expect(own.body).toEqual({ email: signIn.body.stage === "authenticated" ? email : null });
+    expect(validations).toBe(2);
+  });
+
   test("a path the router does not serve falls through to the host's routes", async () => {
     const { gatehouse } = await service();
     const app = express();

@@ -1,5 +1,6 @@
 import { GatehouseError, hashToken, timingSafeEqualString } from "@gatehousejs/core";
 import { HttpProblem } from "./problem.js";
+import type { RequestHead } from "./session.js";
 
 /** The CSRF rules, resolved once from the handler's options. */
 export interface CsrfSettings {
@@ -46,7 +47,7 @@ export function csrfTokenFor(sessionToken: string): string {
  * A request without the cookie has no session to ride on; it is still refused when the browser says it is
  * cross-site, so another site cannot sign a victim into the attacker's account (login CSRF).
  */
-export function checkCsrf(request: Request, settings: CsrfSettings, sessionToken: string | null): void {
+export function checkCsrf(request: RequestHead, settings: CsrfSettings, sessionToken: string | null): void {
   if (!settings.enabled || SAFE_METHODS.has(request.method)) return;
   const verdict = judgeOrigin(request, settings);
   if (verdict === "same-site") return;
@@ -64,7 +65,7 @@ export function checkCsrf(request: Request, settings: CsrfSettings, sessionToken
 }
 
 /** What the browser's headers say of the request's origin. */
-function judgeOrigin(request: Request, settings: CsrfSettings): "same-site" | "cross-site" | "unknown" {
+function judgeOrigin(request: RequestHead, settings: CsrfSettings): "same-site" | "cross-site" | "unknown" {
   const origin = request.headers.get("origin");
   const allowed = origin !== null && isAllowedOrigin(request, origin, settings);
   const fetchSite = request.headers.get("sec-fetch-site");
@@ -78,7 +79,7 @@ function judgeOrigin(request: Request, settings: CsrfSettings): "same-site" | "c
   return "unknown";
 }
 
-function isAllowedOrigin(request: Request, origin: string, settings: CsrfSettings): boolean {
+function isAllowedOrigin(request: RequestHead, origin: string, settings: CsrfSettings): boolean {
   if (origin === "null") return false;
   if (settings.allowedOrigins.has(origin)) return true;
   let host: string;

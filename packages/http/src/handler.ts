@@ -8,7 +8,7 @@ import { type GatehouseHandlerOptions, type HandlerSettings, resolveHandlerSetti
 import { HttpProblem, problemResponse, toProblem } from "./problem.js";
 import { routeTable } from "./routes/index.js";
 import type { Reply, Route, RouteCall, RouteInput } from "./routes/route.js";
-import { endSession, issueSession, type RequestState, readSession } from "./session.js";
+import { endSession, issueSession, type RequestHead, type RequestState, readSession } from "./session.js";
 import { bindSignIn, boundSignIn, callbackUrlOf, releaseSignIn, requestedReturnPath } from "./sso.js";
 import { throttle } from "./throttle.js";
 import type { RequestAuth } from "./types.js";
@@ -50,7 +50,7 @@ export interface GatehouseHandler {
    * Reads a request's session for a host's own route: CSRF first (an `HttpProblem` 403 for a cross-site
    * write), then the cookie's session; afterwards `getAuth(request)` answers it anywhere.
    */
-  authenticate(request: Request, context?: HandlerContext): Promise<Authentication>;
+  authenticate(request: RequestHead, context?: HandlerContext): Promise<Authentication>;
   /** The problem+json response of an error (a `GatehouseError`, an `HttpProblem`, or anything: 500). */
   problem(error: unknown, request: Request): Response;
   /** Whether a route of the table takes this path (under the base path, or `context.path`), whatever the method. */
@@ -144,7 +144,7 @@ export function createGatehouseHandler(
 
   return Object.assign(handler, {
     routes: routeTable,
-    async authenticate(request: Request): Promise<Authentication> {
+    async authenticate(request: RequestHead): Promise<Authentication> {
       const state = await readSession(gatehouse, request, settings.cookies, settings.csrf);
       return { auth: state.auth, setCookies: state.jar.lines() };
     },

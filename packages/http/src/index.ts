@@ -32,7 +32,13 @@ export type {
   SsoCall,
   SuccessStatus,
 } from "./routes/route.js";
-export { type BindingSession, getAuth, sessionOf } from "./session.js";
+export {
+  type BindingSession,
+  getAuth,
+  type RequestHead,
+  sessionOf,
+  shareSessionReading,
+} from "./session.js";
 export { type BoundSignIn, checkedReturnPath, type SsoRouteOptions, type StaffActor } from "./sso.js";
 export {
   defaultThrottles,

@@ -21,11 +21,38 @@ export interface RequestState {
   readonly jar: SetCookies;
 }
 
-const states = new WeakMap<Request, RequestState>();
+/**
+ * What reading a session needs of a request: its method, its headers, and its URL (read only for a write that
+ * carries an `Origin`). A Fetch `Request` is one; a binding may hand a lighter head (no body, the URL built only
+ * when read) and build the full `Request` only for a Gatehouse route, linked with {@link shareSessionReading}.
+ */
+export interface RequestHead {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+}
+
+const states = new WeakMap<object, RequestState>();
+/** A full `Request` a binding built after reading the session from a head: the head it answers for. */
+const heads = new WeakMap<object, object>();
+
+/** The key the session reading of `request` is kept under: its head's, when a binding linked one. */
+function keyOf(request: object): object {
+  return heads.get(request) ?? request;
+}
+
+/**
+ * Has `request` share the session reading of `head` (once per request, whichever of the two is read first):
+ * for a binding that reads the session from a light head and builds the full `Request` later, for a route.
+ * @example shareSessionReading(head, new Request(url, init));
+ */
+export function shareSessionReading(head: RequestHead, request: Request): void {
+  heads.set(request, keyOf(head));
+}
 
 /** The state a handler attached to this request, or `null` when none has read its session. */
-export function findRequestState(request: Request): RequestState | null {
-  return states.get(request) ?? null;
+export function findRequestState(request: RequestHead): RequestState | null {
+  return states.get(keyOf(request)) ?? null;
 }
 
 /**
@@ -34,8 +61,8 @@ export function findRequestState(request: Request): RequestState | null {
  * await gatehouse.authenticate(request);
  * const { user } = getAuth(request);
  */
-export function getAuth(request: Request): RequestAuth {
-  const state = states.get(request);
+export function getAuth(request: RequestHead): RequestAuth {
+  const state = states.get(keyOf(request));
   if (!state) {
     throw new GatehouseError(
       "CONFIGURATION",
@@ -63,8 +90,8 @@ export interface BindingSession {
  * sign-in step, ending a session); `null` before any handler read it.
  * @example sessionOf(request)?.issue(await gatehouse.changePassword(input));
  */
-export function sessionOf(request: Request): BindingSession | null {
-  const state = states.get(request);
+export function sessionOf(request: RequestHead): BindingSession | null {
+  const state = states.get(keyOf(request));
   if (!state) return null;
   return {
     get token() {
@@ -86,11 +113,12 @@ export function sessionOf(request: Request): BindingSession | null {
  */
 export async function readSession(
   gatehouse: Gatehouse,
-  request: Request,
+  request: RequestHead,
   cookies: CookieSettings,
   csrf: CsrfSettings,
 ): Promise<RequestState> {
-  const known = states.get(request);
+  const key = keyOf(request);
+  const known = states.get(key);
   if (known && known.gatehouse === gatehouse) return known;
   const header = request.headers.get("cookie");
   const token = readCookie(header, cookies.name);
@@ -111,7 +139,7 @@ export async function readSession(
       }
     }
   }
-  states.set(request, state);
+  states.set(key, state);
   return state;
 }
 
