@@ -16,7 +16,7 @@ if (requireRedisServerBinary()) {
   let client: Cluster | undefined;
   describeStoreConformance({
     name: "redis cluster",
-    repositories: ["sessions", "attempts", "tokens"],
+    repositories: ["sessions", "attempts", "tokens", "auditOutbox"],
     create: async () => {
       cluster = await startPrivateRedisCluster();
       client = new Cluster(

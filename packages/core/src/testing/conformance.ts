@@ -44,8 +44,9 @@ export interface StoreConformanceOptions {
    */
   create: () => Partial<Store> | Promise<Partial<Store>>;
   /**
-   * Which repositories the store provides; `transaction` is tested when every durable one is listed.
-   * @default every repository
+   * Which repositories the store provides; `transaction` is tested when every durable one is listed, and the
+   * optional `auditOutbox` only when listed.
+   * @default every repository but the optional `auditOutbox`
    */
   repositories?: ReadonlyArray<RepositoryName>;
   /**
@@ -71,7 +72,7 @@ export interface StoreConformanceOptions {
  * @example
  * describeStoreConformance({
  *   name: "redis",
- *   repositories: ["sessions", "attempts", "tokens"],
+ *   repositories: ["sessions", "attempts", "tokens", "auditOutbox"],
  *   create: () => createRedisStore({ redis, keyPrefix: `gh-test-${process.pid}:` }),
  *   teardown: async () => void (await redis.quit()),
  * });
@@ -112,7 +113,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("users") && provides("organizations")) describeUserWithOrganization(ctx);
     if (provides("roles")) describeRoles(ctx);
     if (provides("audit")) describeAudit(ctx);
-    describeAuditOutbox(ctx);
+    if (provides("auditOutbox")) describeAuditOutbox(ctx);
     if (withTransaction) describeTransaction(ctx);
     if (provides("sessions")) describeSessions(ctx);
     if (provides("sessions")) describeAuthorizationVersions(ctx);

@@ -14,7 +14,9 @@ export type RepositoryName =
   | "tokens"
   | "audit"
   | "ssoConnections"
-  | "identityLinks";
+  | "identityLinks"
+  /** Optional in the contract: list it where the store offers one (adapter-redis does). */
+  | "auditOutbox";
 
 /** What every part of the conformance suite shares. */
 export interface SuiteContext {
