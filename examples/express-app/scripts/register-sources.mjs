@@ -1,6 +1,6 @@
-// `pnpm demo` runs the app on the workspace packages' TypeScript sources, so no build stands between a
-// checkout and the first page: `--conditions=@gatehousejs/source` picks `src/*.ts` from each package's
-// exports, `--experimental-transform-types` compiles them as they load (Node >= 22.7), and this hook maps
+// `pnpm demo` (and `pnpm demo:hono`, which shares this hook) runs the app on the workspace packages' TypeScript
+// sources, so no build stands between a checkout and the first page: `--conditions=@gatehousejs/source` picks
+// `src/*.ts` from each package's exports, `--experimental-transform-types` compiles them as they load (Node >= 22.7), and this hook maps
 // their relative `./x.js` imports (written as they will be once compiled) to the `./x.ts` beside them.
 import { existsSync } from "node:fs";
 import { register } from "node:module";
