@@ -1,12 +1,26 @@
 import type { Issue, UserRecord, UserRepository } from "@gatehousejs/core";
 import { conflictError, inChunks, toNumber } from "@gatehousejs/core/adapter-kit";
-import { type Kysely, sql } from "kysely";
+import { type Compilable, type CompiledQuery, type Kysely, sql } from "kysely";
 import { duplicateKeyOf, isUniqueViolation, type SqlContext } from "../context.js";
 import { toOrganization } from "../rows.js";
 import { atomically } from "../savepoints.js";
 import type { GatehouseTables } from "../schema.js";
 import { toRoleRows, toUserInsert, toUserRecord, toUserUpdate } from "../user-rows.js";
 import { listUsers } from "./user-listing.js";
+
+// A parameter no address can be (addresses have no control characters): where it lands, a call binds its own.
+const EMAIL_SLOT = "\u0000gatehouse:email";
+
+/** The compiled query, or `null` when the slot is not exactly one of its parameters. */
+function compileWithSlot<R>(query: Compilable<R>): CompiledQuery<R> | null {
+  const compiled = query.compile();
+  return compiled.parameters.filter((p) => p === EMAIL_SLOT).length === 1 ? compiled : null;
+}
+
+/** The compiled query with the address in the slot's place. */
+function bind<R>(compiled: CompiledQuery<R>, email: string): CompiledQuery<R> {
+  return { ...compiled, parameters: compiled.parameters.map((p) => (p === EMAIL_SLOT ? email : p)) };
+}
 
 // PostgreSQL accepts at most 65,535 parameters per statement: big batches go in chunks of this many rows.
 const CHUNK = 500;
@@ -17,6 +31,20 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
   const selectUsers = (executor: Kysely<GatehouseTables>) =>
     executor.selectFrom("users").selectAll("users").select(dialect.selectRoles);
   const toRecord = (row: Parameters<typeof toUserRecord>[0]) => toUserRecord(row, dialect);
+  const joinedReadQuery = (email: string) =>
+    selectUsers(db)
+      .leftJoin("organizations", "organizations.id", "users.organization_id")
+      .select([
+        "organizations.id as org_id",
+        "organizations.name as org_name",
+        "organizations.settings as org_settings",
+        "organizations.created_at as org_created_at",
+        "organizations.updated_at as org_updated_at",
+      ])
+      .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email));
+  type JoinedRow = Awaited<ReturnType<ReturnType<typeof joinedReadQuery>["executeTakeFirstOrThrow"]>>;
+  // `null` once compiled without the address as its own parameter (a dialect that rewrites it): built per call.
+  let joinedRead: CompiledQuery<JoinedRow> | null | undefined;
 
   return {
     async createMany(users) {
@@ -70,18 +98,13 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
     },
 
     async findByEmailWithOrganization(email) {
-      // One round trip for a sign-in: the user's row, their roles and their organization's row.
-      const row = await selectUsers(db)
-        .leftJoin("organizations", "organizations.id", "users.organization_id")
-        .select([
-          "organizations.id as org_id",
-          "organizations.name as org_name",
-          "organizations.settings as org_settings",
-          "organizations.created_at as org_created_at",
-          "organizations.updated_at as org_updated_at",
-        ])
-        .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email))
-        .executeTakeFirst();
+      // One round trip for a sign-in: the user's row, their roles and their organization's row. The query is
+      // compiled once per repository and only its address bound per call: building and compiling it (the
+      // schema plugin walks the whole tree) cost about as much as the round trip itself.
+      if (joinedRead === undefined) joinedRead = compileWithSlot(joinedReadQuery(EMAIL_SLOT));
+      const row = joinedRead
+        ? (await db.executeQuery(bind(joinedRead, email))).rows[0]
+        : await joinedReadQuery(email).executeTakeFirst();
       if (row === undefined) return null;
       const { org_id, org_name, org_settings, org_created_at, org_updated_at, ...user } = row;
       const organization =
