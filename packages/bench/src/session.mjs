@@ -24,6 +24,7 @@ import {
   HTTP_LAYER_SERVERS,
   httpLayerRatioRows,
   runHttpLayerCpu,
+  timeLayerPairs,
 } from "./session/http-layer.mjs";
 
 const NORMAL = { rounds: 5, seconds: 5, warmupSeconds: 1, connections: 32 };
@@ -65,6 +66,7 @@ async function startServers(url, env = {}) {
   ]);
   return {
     setup,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, "exit");
@@ -185,6 +187,7 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
   let middleware;
   let agreement;
   let timed;
+  let layerPairs;
   try {
     const middlewareServers = await startServers(MIDDLEWARE_SERVERS);
     started.push(middlewareServers);
@@ -202,6 +205,11 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     agreement = await checkSessionAgreement(all);
     timed = await timeContenders(all, settings);
+    layerPairs = await timeLayerPairs(
+      httpLayerServers,
+      (contender, seconds) => load(contender, { ...settings, seconds }),
+      quick,
+    );
   } finally {
     for (const servers of started) await servers.stop();
   }
@@ -218,7 +226,7 @@ export async function runSessionBench({ quick = false, full = false } = {}) {
     layerCpu,
   };
   results.ratios = evaluateRatios(timed);
-  results.layerRatios = evaluateHttpLayerRatios(timed);
+  results.layerRatios = evaluateHttpLayerRatios(timed, layerPairs);
   return { table: renderSection(results), results };
 }
 

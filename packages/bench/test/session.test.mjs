@@ -22,6 +22,12 @@ describe.runIf(servicesUp)("session validation benchmark", () => {
     // The HTTP layer's cost: the Express binding against the same check done directly, with its target.
     expect(results.layerRatios[0]).toMatchObject({ ours: "express-binding", theirs: "express-direct" });
     expect(results.layerRatios[0].target).toBeCloseTo(1 / 1.05);
+    // Judged on the paired short rounds, each pair's ratio and the server's CPU per request measured.
+    expect(results.layerRatios[0].paired.pairs).toBe(4);
+    expect(results.layerRatios[0].paired.throughput.min).toBeGreaterThan(0);
+    expect(results.layerRatios[0].paired.cpu?.median).toBeGreaterThan(0);
+    expect(results.layerRatios[1]).toMatchObject({ ours: "express-binding", theirs: "express-direct" });
+    expect(results.layerRatios[1].target).toBeUndefined();
     expect(table).toContain("at most 5% more request time");
     expect(results.layerCpu).toMatch(/the layer adds -?\d+\.\d µs per request/);
     expect(table).toContain("bytes per session record");

@@ -1,5 +1,6 @@
 import type { Gatehouse } from "@gatehousejs/core";
 import {
+  type Authentication,
   createGatehouseHandler,
   type GatehouseHandler,
   type GatehouseHandlerOptions,
@@ -78,18 +79,30 @@ export function gatehouseMiddleware(
 
 /** The middleware on a handler (the router's own, when no middleware ran before it). */
 export function sessionMiddleware(gatehouse: Gatehouse, handler: GatehouseHandler): RequestHandler {
-  return async (req, res, next) => {
+  // Not an async function: Express 5 would chain one more promise on each request's.
+  return (req, res, next) => {
     // Signed out until the session is read: an error handler after a CSRF refusal still finds `req.auth`.
     req.auth = signedOut as RequestAuth;
+    let reading: Promise<Authentication>;
     try {
       const head = headOf(req);
       rememberService(req, gatehouse);
-      const { auth, setCookies } = await handler.authenticate(head);
-      mergeSetCookies(res, setCookies);
-      req.auth = auth as RequestAuth;
-      next();
+      reading = handler.authenticate(head);
     } catch (error) {
       next(error);
+      return;
     }
+    reading.then(
+      ({ auth, setCookies }) => {
+        try {
+          mergeSetCookies(res, setCookies);
+          req.auth = auth as RequestAuth;
+          next();
+        } catch (error) {
+          next(error);
+        }
+      },
+      (error: unknown) => next(error),
+    );
   };
 }

@@ -1,27 +1,51 @@
-import { type GatehouseHandler, mergeSetCookieLines } from "@gatehousejs/http";
+import {
+  type GatehouseHandler,
+  mergeSetCookieLines,
+  type RequestHead,
+  shareSessionReading,
+} from "@gatehousejs/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
-/** What the plugin keeps of a Fastify request: the request in Fetch form, once, and the handler that read it. */
+/**
+ * What the plugin keeps of a Fastify request: the head the session is read from, the request in Fetch form once
+ * a route (or a problem answer) needs it, and the handler that read it. Both forms share one session reading.
+ */
 export interface FastifyState {
-  readonly request: Request;
+  readonly head: RequestHead;
   readonly handler: GatehouseHandler;
+  request: Request | null;
 }
 
-const states = new WeakMap<FastifyRequest, FastifyState>();
+/** The slot of the state on the request (decorated by the plugin, so every request has the same shape). */
+export const STATE = Symbol("@gatehousejs/fastify.state");
+type WithState = FastifyRequest & { [STATE]?: FastifyState | null };
 
 /** The state of a request the plugin has seen, or `null` (the plugin is not registered in its context). */
 export function stateOf(request: FastifyRequest): FastifyState | null {
-  return states.get(request) ?? null;
+  return (request as WithState)[STATE] ?? null;
 }
 
 /**
- * Converts a Fastify request to a Fetch `Request`, once, so the session hook and the routes share one session
- * reading. Host and protocol come from Fastify, so its `trustProxy` decides whether forwarded ones count. The
- * body is the raw Node stream, read only when the layer reads it (never for a host's own route).
+ * The request as reading its session needs it (method, headers, URL), without building a Fetch `Request`: the
+ * per-request cost of the host's own routes. Kept on the request.
+ */
+export function rememberHead(request: FastifyRequest, handler: GatehouseHandler): RequestHead {
+  const known = stateOf(request);
+  if (known) return known.head;
+  const state: FastifyState = { head: new FastifyHead(request), handler, request: null };
+  (request as WithState)[STATE] = state;
+  return state.head;
+}
+
+/**
+ * Converts a Fastify request to a Fetch `Request`, once, sharing the session reading of its head. Host and
+ * protocol come from Fastify, so its `trustProxy` decides whether forwarded ones count. The body is the raw Node
+ * stream, read only when the layer reads it (never for a host's own route).
  */
 export function rememberRequest(request: FastifyRequest, handler: GatehouseHandler): Request {
-  const known = states.get(request);
-  if (known) return known.request;
+  rememberHead(request, handler);
+  const state = stateOf(request) as FastifyState;
+  if (state.request !== null) return state.request;
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -35,9 +59,44 @@ export function rememberRequest(request: FastifyRequest, handler: GatehouseHandl
       init.duplex = "half";
     }
   }
-  const fetchRequest = new Request(`${request.protocol}://${request.host}${request.url}`, init);
-  states.set(request, { request: fetchRequest, handler });
+  const fetchRequest = new Request(urlOf(request), init);
+  shareSessionReading(state.head, fetchRequest);
+  state.request = fetchRequest;
   return fetchRequest;
+}
+
+function urlOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.url}`;
+}
+
+/** A Fastify request as a {@link RequestHead}: headers read in place, the URL built only when read. */
+class FastifyHead implements RequestHead {
+  readonly #request: FastifyRequest;
+  #url: string | null = null;
+
+  constructor(request: FastifyRequest) {
+    this.#request = request;
+  }
+
+  get method(): string {
+    return this.#request.method;
+  }
+
+  get url(): string {
+    this.#url ??= urlOf(this.#request);
+    return this.#url;
+  }
+
+  get headers(): this {
+    return this;
+  }
+
+  /** A header's value, as Fetch's `Headers.get` answers it. */
+  get(name: string): string | null {
+    const value = this.#request.headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
 }
 
 /** The Node request as a stream that starts reading only when the layer reads the body. */

@@ -7,7 +7,7 @@ import {
 } from "@gatehousejs/core";
 import { assertPermission, assertSignedIn, type RegisteredPermissions } from "@gatehousejs/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { sendResponse, stateOf } from "./fetch.js";
+import { rememberRequest, sendResponse, stateOf } from "./fetch.js";
 
 /** A guard as a Fastify `preHandler`: it answers the refusal as a problem, or lets the route run. */
 export type GatehouseGuard = (
@@ -89,7 +89,7 @@ function guard(check: (request: FastifyRequest) => void): GatehouseGuard {
       check(request);
       return undefined;
     } catch (error) {
-      return sendResponse(reply, state.handler.problem(error, state.request));
+      return sendResponse(reply, state.handler.problem(error, rememberRequest(request, state.handler)));
     }
   };
 }

@@ -7,7 +7,7 @@ import {
 } from "@gatehousejs/http";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { mergeSetCookies, rememberRequest, sendResponse } from "./fetch.js";
+import { mergeSetCookies, rememberHead, rememberRequest, STATE, sendResponse } from "./fetch.js";
 import "./types.js";
 
 /**
@@ -27,16 +27,16 @@ const plugin: FastifyPluginAsync<GatehousePluginOptions> = async (fastify, optio
 
   // null, not an object: Fastify shares a decorator's reference value between requests.
   fastify.decorateRequest("auth", null as never);
+  fastify.decorateRequest(STATE, null as never);
   // The session (and the CSRF check) comes before any route, the host's included, and before the body is read.
   fastify.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     request.auth = signedOut as RequestAuth;
-    const fetchRequest = rememberRequest(request, handler);
     try {
-      const { auth, setCookies } = await handler.authenticate(fetchRequest);
+      const { auth, setCookies } = await handler.authenticate(rememberHead(request, handler));
       request.auth = auth;
       mergeSetCookies(reply, setCookies);
     } catch (error) {
-      return sendResponse(reply, handler.problem(error, fetchRequest));
+      return sendResponse(reply, handler.problem(error, rememberRequest(request, handler)));
     }
   });
 

@@ -47,17 +47,19 @@ export function readCookie(header: string | null | undefined, name: string): str
  * so a route that ends a session the request refreshed sends only the clearing line.
  */
 export class SetCookies {
-  readonly #lines = new Map<string, string>();
+  /** Made at the first line: most requests send none. */
+  #lines: Map<string, string> | null = null;
 
   /** Sets (or replaces) the line of cookie `name`. */
   set(name: string, line: string): void {
+    this.#lines ??= new Map();
     this.#lines.delete(name);
     this.#lines.set(name, line);
   }
 
   /** The lines, in the order they were last set. */
   lines(): string[] {
-    return [...this.#lines.values()];
+    return this.#lines === null ? [] : [...this.#lines.values()];
   }
 }
 

@@ -31,7 +31,8 @@ export function assertSignedIn(
   return auth;
 }
 
-const handles = new WeakMap<MatrixShape, Map<string, PermissionHandle>>();
+/** Each matrix's resolved permissions, by page then action: no key is built per request. */
+const handles = new WeakMap<MatrixShape, Map<string, Map<string, PermissionHandle>>>();
 
 /**
  * The auth of an `authenticated` session whose roles grant `action` on `page`: 401 without one, 403
@@ -45,28 +46,36 @@ export function assertPermission<P extends PageId<RegisteredPermissions>>(
   action: RegisteredPermissions[P],
 ): SignedInAuth {
   const signedIn = assertSignedIn(auth);
-  const { matrix } = signedIn.grants;
-  let known = handles.get(matrix);
-  if (!known) {
-    known = new Map();
-    handles.set(matrix, known);
-  }
-  const key = `${page}\u0000${String(action)}`;
-  let handle = known.get(key) ?? null;
-  if (handle === null) {
-    handle = matrix.findPermission(page, String(action));
-    if (handle === null) {
-      throw new GatehouseError(
-        "CONFIGURATION",
-        `assertPermission("${page}", "${String(action)}"): the service's matrix has no such permission.`,
-      );
-    }
-    known.set(key, handle);
-  }
+  const handle = handleOf(signedIn.grants.matrix, page, String(action));
   if (!canHandle(signedIn.grants, handle)) {
     throw new GatehouseError("FORBIDDEN", `This needs the "${String(action)}" permission on "${page}".`, {
       permission: { page, action },
     });
   }
   return signedIn;
+}
+
+/** The matrix's handle of the pair, resolved once (only pairs it has are kept); CONFIGURATION when it lacks it. */
+function handleOf(matrix: MatrixShape, page: string, action: string): PermissionHandle {
+  const known = handles.get(matrix)?.get(page)?.get(action);
+  if (known !== undefined) return known;
+  const handle = matrix.findPermission(page, action);
+  if (handle === null) {
+    throw new GatehouseError(
+      "CONFIGURATION",
+      `assertPermission("${page}", "${action}"): the service's matrix has no such permission.`,
+    );
+  }
+  let pages = handles.get(matrix);
+  if (pages === undefined) {
+    pages = new Map();
+    handles.set(matrix, pages);
+  }
+  let actions = pages.get(page);
+  if (actions === undefined) {
+    actions = new Map();
+    pages.set(page, actions);
+  }
+  actions.set(action, handle);
+  return handle;
 }

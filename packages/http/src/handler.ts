@@ -8,7 +8,7 @@ import { type GatehouseHandlerOptions, type HandlerSettings, resolveHandlerSetti
 import { HttpProblem, problemResponse, toProblem } from "./problem.js";
 import { routeTable } from "./routes/index.js";
 import type { Reply, Route, RouteCall, RouteInput } from "./routes/route.js";
-import { endSession, issueSession, type RequestHead, type RequestState, readSession } from "./session.js";
+import { endSession, issueSession, type RequestHead, RequestState, readSession } from "./session.js";
 import { bindSignIn, boundSignIn, callbackUrlOf, releaseSignIn, requestedReturnPath } from "./sso.js";
 import { throttle } from "./throttle.js";
 import type { RequestAuth } from "./types.js";
@@ -205,7 +205,7 @@ function callOf(
   return {
     gatehouse,
     auth: state.auth,
-    token: state.token,
+    token: RequestState.tokenOf(state),
     input,
     params,
     exposeToken: settings.exposeToken,

@@ -10,15 +10,32 @@ import {
 import { type CsrfSettings, checkCsrf, csrfTokenFor } from "./csrf.js";
 import type { RequestAuth } from "./types.js";
 
-/** What the layer knows of one request once its session is read: kept per `Request`, never on it. */
-export interface RequestState {
+/**
+ * What the layer knows of one request once its session is read, kept in a symbol slot of the request. The token
+ * is a private field: neither the auth nor an inspected or logged request shows it.
+ */
+export class RequestState {
   readonly gatehouse: Gatehouse;
   readonly cookies: CookieSettings;
-  auth: RequestAuth;
-  /** The token of the request's valid session, or `null`. Never on the auth, so it is never logged. */
-  token: string | null;
+  auth: RequestAuth = signedOut;
   /** The Set-Cookie lines the response must carry. */
-  readonly jar: SetCookies;
+  readonly jar = new SetCookies();
+  #token: string | null = null;
+
+  constructor(gatehouse: Gatehouse, cookies: CookieSettings) {
+    this.gatehouse = gatehouse;
+    this.cookies = cookies;
+  }
+
+  /** The token of the request's valid session, or `null` (static, so no accessor of an instance shows it). */
+  static tokenOf(state: RequestState): string | null {
+    return state.#token;
+  }
+
+  /** Records the token of the request's session (or `null` once it ended). */
+  static setToken(state: RequestState, token: string | null): void {
+    state.#token = token;
+  }
 }
 
 /**
@@ -32,13 +49,32 @@ export interface RequestHead {
   readonly headers: { get(name: string): string | null };
 }
 
-const states = new WeakMap<object, RequestState>();
-/** A full `Request` a binding built after reading the session from a head: the head it answers for. */
-const heads = new WeakMap<object, object>();
+/**
+ * Where a request's session reading is kept: in a symbol slot of the request object (the head a binding hands,
+ * or the Fetch `Request`), so it lives and dies with the request. A `WeakMap` keyed by every request cost the
+ * collector about 10 µs of CPU per request under load (one ephemeron per request, measured with the bench's
+ * src/session/http-layer-cpu.mjs); a frozen request still falls back to one.
+ */
+const STATE = Symbol("@gatehousejs/http.state");
+/** On a full `Request` a binding built after reading the session from a head: the head it answers for. */
+const HEAD = Symbol("@gatehousejs/http.head");
+const frozenStates = new WeakMap<object, RequestState>();
+const frozenHeads = new WeakMap<object, object>();
+
+type Slots = { [STATE]?: RequestState; [HEAD]?: object };
 
 /** The key the session reading of `request` is kept under: its head's, when a binding linked one. */
 function keyOf(request: object): object {
-  return heads.get(request) ?? request;
+  return (request as Slots)[HEAD] ?? frozenHeads.get(request) ?? request;
+}
+
+function stateAt(key: object): RequestState | undefined {
+  return (key as Slots)[STATE] ?? frozenStates.get(key);
+}
+
+function keepState(key: object, state: RequestState): void {
+  if (Object.isExtensible(key)) (key as Slots)[STATE] = state;
+  else frozenStates.set(key, state);
 }
 
 /**
@@ -47,12 +83,14 @@ function keyOf(request: object): object {
  * @example shareSessionReading(head, new Request(url, init));
  */
 export function shareSessionReading(head: RequestHead, request: Request): void {
-  heads.set(request, keyOf(head));
+  const key = keyOf(head);
+  if (Object.isExtensible(request)) (request as Slots)[HEAD] = key;
+  else frozenHeads.set(request, key);
 }
 
 /** The state a handler attached to this request, or `null` when none has read its session. */
 export function findRequestState(request: RequestHead): RequestState | null {
-  return states.get(keyOf(request)) ?? null;
+  return stateAt(keyOf(request)) ?? null;
 }
 
 /**
@@ -62,7 +100,7 @@ export function findRequestState(request: RequestHead): RequestState | null {
  * const { user } = getAuth(request);
  */
 export function getAuth(request: RequestHead): RequestAuth {
-  const state = states.get(keyOf(request));
+  const state = stateAt(keyOf(request));
   if (!state) {
     throw new GatehouseError(
       "CONFIGURATION",
@@ -91,11 +129,11 @@ export interface BindingSession {
  * @example sessionOf(request)?.issue(await gatehouse.changePassword(input));
  */
 export function sessionOf(request: RequestHead): BindingSession | null {
-  const state = states.get(keyOf(request));
+  const state = stateAt(keyOf(request));
   if (!state) return null;
   return {
     get token() {
-      return state.token;
+      return RequestState.tokenOf(state);
     },
     get auth() {
       return state.auth;
@@ -118,18 +156,18 @@ export async function readSession(
   csrf: CsrfSettings,
 ): Promise<RequestState> {
   const key = keyOf(request);
-  const known = states.get(key);
+  const known = stateAt(key);
   if (known && known.gatehouse === gatehouse) return known;
   const header = request.headers.get("cookie");
   const token = readCookie(header, cookies.name);
   checkCsrf(request, csrf, token);
-  const state: RequestState = { gatehouse, cookies, auth: signedOut, token: null, jar: new SetCookies() };
+  const state = new RequestState(gatehouse, cookies);
   if (token !== null) {
     const valid = await validCookieSession(gatehouse, token);
     if (valid === null) {
       clearSessionCookie(state.jar, cookies);
     } else {
-      state.token = token;
+      RequestState.setToken(state, token);
       state.auth = signedInAuth(valid);
       // The idle deadline slid (the service wrote the activity back): the cookie follows it. In double-submit
       // mode a missing or outdated CSRF cookie is sent again too.
@@ -139,7 +177,7 @@ export async function readSession(
       }
     }
   }
-  states.set(key, state);
+  keepState(key, state);
   return state;
 }
 
@@ -148,7 +186,7 @@ export function issueSession(
   state: RequestState,
   session: { readonly token: string; readonly expiresAt: Date },
 ): void {
-  state.token = session.token;
+  RequestState.setToken(state, session.token);
   const maxAgeSeconds = (session.expiresAt.getTime() - state.gatehouse.config.clock.now().getTime()) / 1000;
   const csrf = state.cookies.csrfCookieName === null ? null : csrfTokenFor(session.token);
   setSessionCookie(state.jar, state.cookies, session.token, maxAgeSeconds, csrf);
@@ -156,7 +194,7 @@ export function issueSession(
 
 /** Forgets the request's session and has the client drop its cookie (and the CSRF cookie). */
 export function endSession(state: RequestState): void {
-  state.token = null;
+  RequestState.setToken(state, null);
   state.auth = signedOut;
   clearSessionCookie(state.jar, state.cookies);
 }

@@ -3,9 +3,14 @@
 // machine's noise hide a few microseconds. On the memory store (the service's own cost is then smallest, so the
 // layer's share is largest), per request:
 //   - direct: read the cookie from the header, `validateSession`, the stage and `can`;
-//   - layer: build the Fetch `Request` from Node-style headers (what the Express binding does per request),
-//     `handler.authenticate`, `getAuth`, `assertPermission`;
-//   - express conversion only: the Request built from the headers, nothing else.
+//   - layer: build the Fetch `Request` from Node-style headers (what a Fetch-handler host on node:http does per
+//     request), `handler.authenticate`, `getAuth`, `assertPermission`;
+//   - express: `gatehouseMiddleware` + `requirePermission` on an Express-like request (the binding reads the
+//     session from a light head and builds no `Request` for a host's own route);
+//   - conversion only: the Request built from the headers, nothing else.
+// What this cannot show is the collector's part: objects a request keeps alive past a scavenge are promoted and
+// cost a mark-compact later (an object literal with a getter per request did that to the Express binding,
+// ~10 MB per scavenge); the session benchmark's paired rounds and its server CPU per request see that.
 // Alternating batches, the median of their µs per request.
 //   node src/session/http-layer-cpu.mjs [--quick]
 
@@ -112,7 +117,9 @@ const variants = {
   },
   express: async () => {
     const req = expressRequest();
-    await middleware(req, response, pass);
+    await new Promise((resolve, reject) =>
+      middleware(req, response, (error) => (error ? reject(error) : resolve())),
+    );
     guard(req, response, pass);
   },
   conversion: async () => {
