@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { asciiLowerCase, type GatehouseTables, type SqlDialect } from "@gatehousejs/sql-base";
-import { type ExpressionBuilder, sql } from "kysely";
+import { type CompiledQuery, type ExpressionBuilder, sql } from "kysely";
 import { classifyPostgresError } from "./store-error.js";
 
 /** PostgreSQL's hooks of the SQL base (a server through `pg`, or PGlite). */
@@ -47,6 +48,22 @@ export const postgresDialect: SqlDialect = {
     remove: (column, value) => sql<string>`${sql.ref(column)} - ${value}::text`,
   },
 
+  // node-postgres (kysely's PostgresDialect) takes a query config with a name: it parses and plans the text once
+  // per connection (measured on the sign-in's join: about 530 µs a call as text, 113 µs named, `select 1` 43 µs).
+  // Any other driver (PGlite, postgres.js) sends the text.
+  async prepareStatement(db, compiled) {
+    const onNodePostgres = await db
+      .getExecutor()
+      .provideConnection(async (connection) => connection.constructor.name === "PostgresConnection");
+    if (!onNodePostgres) return null;
+    // The name is the text's digest: two stores (two schemas) on one pool never share a name for two texts.
+    const name = `gatehouse_${createHash("sha256").update(compiled.sql).digest("base64url").slice(0, 24)}`;
+    return <R>(query: CompiledQuery<R>): CompiledQuery<R> => ({
+      ...query,
+      sql: namedStatement(query.sql, name),
+    });
+  },
+
   // The identity column's sequence: `default` takes its next value, which never goes back.
   nextAttemptVersion: async () => sql<number>`default`,
 
@@ -54,3 +71,12 @@ export const postgresDialect: SqlDialect = {
   toInstant: (at) => at,
   fromInstant: (value) => (value instanceof Date ? value : new Date(value as string)),
 };
+
+/**
+ * The text as node-postgres' query config (`text` and `name`), fresh per call (the driver writes the call's
+ * values on it); its `toString` is the text, for a pool that coerces it. A plain object: node-postgres took a
+ * `String` wrapper carrying the same fields four times slower than the text itself.
+ */
+function namedStatement(text: string, name: string): string {
+  return { text, name, toString: () => text } as unknown as string;
+}

@@ -1,5 +1,12 @@
 import type { ErrorClassifier } from "@gatehousejs/core/adapter-kit";
-import type { AliasedExpression, ExpressionBuilder, Kysely, RawBuilder, SqlBool } from "kysely";
+import type {
+  AliasedExpression,
+  CompiledQuery,
+  ExpressionBuilder,
+  Kysely,
+  RawBuilder,
+  SqlBool,
+} from "kysely";
 import type { GatehouseTables } from "./schema.js";
 
 /**
@@ -68,6 +75,18 @@ export interface SqlDialect {
    * @default the `users` table
    */
   readonly usersListingFrom?: () => RawBuilder<unknown>;
+  /**
+   * Has the driver prepare a statement the base runs on every sign-in (the user with their organization) once per
+   * connection. Called once per repository with the compiled query, before its first run; answers how to turn
+   * each call's query (the same text, its own parameters) into the one to send, or `null` to send the text each
+   * time. Planning that join costs PostgreSQL several times the round trip; a named statement is planned once
+   * per connection.
+   * @default the text each time
+   */
+  readonly prepareStatement?: (
+    db: Kysely<GatehouseTables>,
+    compiled: CompiledQuery,
+  ) => Promise<(<R>(query: CompiledQuery<R>) => CompiledQuery<R>) | null>;
   /** JSON string arrays (the backup codes): whether `column` holds `value`, and the array without it. */
   readonly jsonArray: {
     readonly contains: (column: string, value: string) => RawBuilder<boolean>;

@@ -44,7 +44,19 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
       .where(dialect.emailKey.column(), "=", dialect.emailKey.value(email));
   type JoinedRow = Awaited<ReturnType<ReturnType<typeof joinedReadQuery>["executeTakeFirstOrThrow"]>>;
   // `null` once compiled without the address as its own parameter (a dialect that rewrites it): built per call.
-  let joinedRead: CompiledQuery<JoinedRow> | null | undefined;
+  let joinedRead: Promise<((email: string) => CompiledQuery<JoinedRow>) | null> | undefined;
+  const prepareJoinedRead = async (): Promise<((email: string) => CompiledQuery<JoinedRow>) | null> => {
+    const compiled = compileWithSlot(joinedReadQuery(EMAIL_SLOT));
+    if (compiled === null) return null;
+    const asText = (email: string) => bind(compiled, email);
+    if (dialect.prepareStatement === undefined) return asText;
+    try {
+      const prepared = await dialect.prepareStatement(db, compiled);
+      return prepared === null ? asText : (email) => prepared(bind(compiled, email));
+    } catch {
+      return asText; // a driver the hook cannot tell: the same query, sent as text
+    }
+  };
 
   return {
     async createMany(users) {
@@ -100,10 +112,12 @@ export function createUserRepository(ctx: SqlContext): UserRepository {
     async findByEmailWithOrganization(email) {
       // One round trip for a sign-in: the user's row, their roles and their organization's row. The query is
       // compiled once per repository and only its address bound per call: building and compiling it (the
-      // schema plugin walks the whole tree) cost about as much as the round trip itself.
-      if (joinedRead === undefined) joinedRead = compileWithSlot(joinedReadQuery(EMAIL_SLOT));
-      const row = joinedRead
-        ? (await db.executeQuery(bind(joinedRead, email))).rows[0]
+      // schema plugin walks the whole tree) cost about as much as the round trip itself. Where the dialect
+      // can, the driver prepares it once per connection (see `SqlDialect.prepareStatement`).
+      joinedRead ??= prepareJoinedRead();
+      const query = await joinedRead;
+      const row = query
+        ? (await db.executeQuery(query(email))).rows[0]
         : await joinedReadQuery(email).executeTakeFirst();
       if (row === undefined) return null;
       const { org_id, org_name, org_settings, org_created_at, org_updated_at, ...user } = row;
