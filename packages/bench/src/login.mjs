@@ -233,7 +233,12 @@ function renderSection(results) {
       "the login's own work, hot. What the profiled logins spend beyond the hash and this is the same work " +
       "run right after the verify, after an idle wait, on caches the 19 MiB hash evicted." +
       (p.roundTrips.length > 0
-        ? ` One round trip, back to back: ${p.roundTrips.map((r) => `${r.name} ${formatMillis(r.ms)}`).join(", ")}.`
+        ? ` One round trip, back to back: ${p.roundTrips.map((r) => `${r.name} ${formatMillis(r.ms)}`).join(", ")}; ` +
+          `the same right after an argon2id verify, as a login makes it (the process and the servers idle for ` +
+          `the hash's time): ${p.roundTrips.map((r) => `${r.name} ${formatMillis(r.afterHashMs)}`).join(", ")}. ` +
+          "A login makes two such steps, one before the hash (the reservation and the user, side by side) and " +
+          "one after it (the settlement, the session and the audit entry, side by side); set twice that " +
+          "wake-up beside what the login adds to the bare verify above."
         : ""),
     "",
     markdownTable(

@@ -41,7 +41,13 @@ describe("login benchmark", () => {
     for (const profile of results.profiles) {
       expect(profile.hashMs).toBeGreaterThan(0);
       expect(profile.repositories.map((r) => r.name)).toContain("users.findByEmailWithOrganization");
+      // Each server's round trip, back to back and right after a verify (the wake-up a login pays twice).
+      for (const trip of profile.roundTrips) {
+        expect(trip.ms).toBeGreaterThan(0);
+        expect(trip.afterHashMs).toBeGreaterThan(0);
+      }
     }
+    if (servicesUp) expect(table).toContain("right after an argon2id verify");
     expect(results.http.contenders.map((c) => c.id)).toEqual([
       "http-gatehouse",
       "http-better-auth",
