@@ -29,7 +29,7 @@ import {
 
 const NORMAL = { rounds: 5, seconds: 5, warmupSeconds: 1, connections: 32 };
 const QUICK = { rounds: 2, seconds: 1, warmupSeconds: 1, connections: 32 };
-const TARGETS = { overExpressSession: 1.2, overBare: 0.8, overBetterAuthRedis: 2 };
+const TARGETS = { overExpressSession: 1.2, overBare: 0.8, overBetterAuthRedis: 2, p99OverExpressSession: 1 };
 
 const MIDDLEWARE_SERVERS = new URL("../../express-middleware/bench/servers.mjs", import.meta.url);
 const BETTER_AUTH_SERVERS = new URL("./session/better-auth-servers.mjs", import.meta.url);
@@ -143,7 +143,14 @@ async function timeContenders(contenders, settings) {
   }
   return contenders.map((c) => {
     const { rps, p99 } = rounds.get(c.name);
-    return { name: c.name, label: labelOf(c.name), rps: summarize(rps), p99: summarize(p99), rounds: rps };
+    return {
+      name: c.name,
+      label: labelOf(c.name),
+      rps: summarize(rps),
+      p99: summarize(p99),
+      rounds: rps,
+      p99Rounds: p99,
+    };
   });
 }
 
@@ -249,6 +256,18 @@ function evaluateRatios(contenders) {
         target: TARGETS.overExpressSession,
         met: overSession.value >= TARGETS.overExpressSession,
       },
+      // Tail latency: lower is better, so the target is a ceiling.
+      p99OverSession: (() => {
+        const theirs = byName["express-session"];
+        const value = ours.p99.median / theirs.p99.median;
+        const perRound = summarize(ours.p99Rounds.map((ms, i) => ms / theirs.p99Rounds[i]));
+        return {
+          value,
+          perRound,
+          target: TARGETS.p99OverExpressSession,
+          met: value <= TARGETS.p99OverExpressSession,
+        };
+      })(),
       overBetterAuthMemory: ratio(ours, byName["better-auth-memory"]),
       overBetterAuthRedis: (() => {
         const r = ratio(ours, byName["better-auth-redis"]);
@@ -324,6 +343,13 @@ function renderSection(results) {
       r.overSession.met ? "met" : "**not met**",
     ],
     [
+      `${r.label}: p99 latency ÷ (b) express-session (rolling)'s`,
+      precise(r.p99OverSession),
+      range(r.p99OverSession),
+      `≤ ${r.p99OverSession.target}× (no worse)`,
+      r.p99OverSession.met ? "met" : "**not met**",
+    ],
+    [
       `${r.label} ÷ Better Auth, memory adapter`,
       precise(r.overBetterAuthMemory),
       range(r.overBetterAuthMemory),
@@ -349,7 +375,8 @@ function renderSection(results) {
     "",
     "Ratios of throughput: the ratio of the medians, and the range of the same ratio per round. Targets from " +
       "the middleware issue and issue 15: Gatehouse at least 1.2× express-session + connect-redis, at least 0.8× " +
-      "the bare route and at least 2× Better Auth with Redis.",
+      "the bare route and at least 2× Better Auth with Redis, and a p99 latency no worse than express-session's " +
+      "(the ratio of the p99 medians, and per round).",
     "",
     markdownTable(["Ratio", "measured", "per-round range", "target", ""], ratioRows),
     "",

@@ -19,6 +19,10 @@ describe.runIf(servicesUp)("session validation benchmark", () => {
       expect(table).toContain(contender.label);
     }
     expect(results.ratios.map((r) => r.name)).toEqual(["gatehouse"]);
+    // The tail: Gatehouse's p99 against express-session's, a ceiling of 1×.
+    expect(results.ratios[0].p99OverSession.value).toBeGreaterThan(0);
+    expect(results.ratios[0].p99OverSession.target).toBe(1);
+    expect(table).toContain("p99 latency ÷ (b) express-session");
     // The HTTP layer's cost: the Express binding against the same check done directly, with its target.
     expect(results.layerRatios[0]).toMatchObject({ ours: "express-binding", theirs: "express-direct" });
     expect(results.layerRatios[0].target).toBeCloseTo(1 / 1.05);
