@@ -1,6 +1,7 @@
 import {
   type GatehouseHandler,
   mergeSetCookieLines,
+  NodeRequestHead,
   type RequestHead,
   shareSessionReading,
 } from "@gatehousejs/http";
@@ -32,7 +33,7 @@ export function stateOf(request: FastifyRequest): FastifyState | null {
 export function rememberHead(request: FastifyRequest, handler: GatehouseHandler): RequestHead {
   const known = stateOf(request);
   if (known) return known.head;
-  const state: FastifyState = { head: new FastifyHead(request), handler, request: null };
+  const state: FastifyState = { head: new NodeRequestHead(request, urlOf), handler, request: null };
   (request as WithState)[STATE] = state;
   return state.head;
 }
@@ -67,36 +68,6 @@ export function rememberRequest(request: FastifyRequest, handler: GatehouseHandl
 
 function urlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}${request.url}`;
-}
-
-/** A Fastify request as a {@link RequestHead}: headers read in place, the URL built only when read. */
-class FastifyHead implements RequestHead {
-  readonly #request: FastifyRequest;
-  #url: string | null = null;
-
-  constructor(request: FastifyRequest) {
-    this.#request = request;
-  }
-
-  get method(): string {
-    return this.#request.method;
-  }
-
-  get url(): string {
-    this.#url ??= urlOf(this.#request);
-    return this.#url;
-  }
-
-  get headers(): this {
-    return this;
-  }
-
-  /** A header's value, as Fetch's `Headers.get` answers it. */
-  get(name: string): string | null {
-    const value = this.#request.headers[name.toLowerCase()];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(", ") : value;
-  }
 }
 
 /** The Node request as a stream that starts reading only when the layer reads the body. */

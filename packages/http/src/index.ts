@@ -18,6 +18,7 @@ export {
   type GatehouseHandler,
   type HandlerContext,
 } from "./handler.js";
+export { NodeRequestHead, type NodeStyleRequest } from "./node-head.js";
 export { generateOpenApiDocument, type OpenApiDocument, type OpenApiOptions } from "./openapi.js";
 export type { GatehouseHandlerOptions } from "./options.js";
 export { HttpProblem, type ProblemBody, problemFor } from "./problem.js";

@@ -5,6 +5,7 @@ import {
   assertPermission,
   createGatehouseHandler,
   getAuth,
+  NodeRequestHead,
   type RequestHead,
   sessionOf,
   shareSessionReading,
@@ -97,5 +98,45 @@ describe("the session reading of a request", () => {
       expect(isGatehouseError(thrown, "CONFIGURATION")).toBe(true);
     }
     expect(assertPermission(auth, "platform.user-management", "view").user.id).toBe(auth.user?.id);
+  });
+});
+
+describe("NodeRequestHead", () => {
+  test("reads Node-style headers as Fetch's Headers.get does, and builds the URL once, only when read", async () => {
+    let built = 0;
+    const req = {
+      method: "POST",
+      headers: { cookie: "a=1", "x-forwarded-for": ["203.0.113.7", "10.0.0.1"], host: "app.test" },
+    };
+    const head = new NodeRequestHead(req, (r) => {
+      built++;
+      return `https://${r.headers.host}/path`;
+    });
+    expect(head.headers.get("Cookie")).toBe("a=1");
+    expect(head.headers.get("x-forwarded-for")).toBe("203.0.113.7, 10.0.0.1");
+    expect(head.headers.get("origin")).toBe(null);
+    expect(built).toBe(0);
+    expect(head.url).toBe("https://app.test/path");
+    expect(head.url).toBe("https://app.test/path");
+    expect(built).toBe(1);
+    // The method as the framework holds it now (a method-override middleware may have changed it).
+    req.method = "PUT";
+    expect(head.method).toBe("PUT");
+  });
+
+  test("serves as the head a handler reads the session from", async () => {
+    const h = createHarness(createMemoryStore(), (gatehouse, options) =>
+      createGatehouseHandler(gatehouse, options),
+    );
+    const handler = createGatehouseHandler(h.gatehouse, { cookie: { secure: false } });
+    const { admin } = await h.enterpriseOrg();
+    const { token } = await h.gatehouse.login({ email: admin.email, password: admin.password });
+    const head = new NodeRequestHead(
+      { method: "GET", headers: { cookie: `theme=dark; gatehouse_session=${token}` } },
+      () => "http://app.test/data",
+    );
+    const { auth } = await handler.authenticate(head);
+    expect(auth.user?.id).toBe(admin.user.id);
+    expect(getAuth(head)).toBe(auth);
   });
 });
