@@ -37,7 +37,12 @@ export function createAuditRepository(ctx: SqlContext): AuditRepository {
     },
 
     async appendIfAbsent(entries) {
-      const unique = [...new Map(entries.map((entry) => [entry.id, entry])).values()];
+      // In id order: two drains of the same entries then take their row locks in the same order. In another
+      // order each holds a row the other waits for, and the database kills one (MariaDB did, ER_LOCK_DEADLOCK,
+      // in the conformance race of two calls with the same entries reversed; PostgreSQL would too).
+      const unique = [...new Map(entries.map((entry) => [entry.id, entry])).values()].sort((a, b) =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+      );
       if (unique.length === 0) return;
       const skipping = dialect.insertSkippingDuplicates;
       if (skipping !== undefined) {
