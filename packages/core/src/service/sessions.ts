@@ -116,13 +116,28 @@ export async function loadSession(ctx: ServiceContext, token: string): Promise<L
   }
   const grants = await compileUserGrants(ctx, ctx.store, user);
   const policy = ctx.policyOf(organization);
+  const expiresAt = await judgeSession(ctx, session, policy, now);
+  if (expiresAt === null) return null;
+  return { session, user, organization, policy, grants, expiresAt };
+}
+
+/**
+ * Judges a found session by its organization's policy: deletes it and answers `null` once expired, else writes
+ * the activity back when the throttle allows and answers its deadline.
+ */
+async function judgeSession(
+  ctx: ServiceContext,
+  session: SessionRecord,
+  policy: GatehousePolicy,
+  now: Date,
+): Promise<Date | null> {
   const verdict = evaluateSession(session, policy.session, now);
   if (verdict.kind === "expired") {
     await ctx.store.sessions.delete(session.tokenHash);
     return null;
   }
   if (verdict.touch) await ctx.store.sessions.touch(session.tokenHash, now, verdict.expiresAt);
-  return { session, user, organization, policy, grants, expiresAt: verdict.expiresAt };
+  return verdict.expiresAt;
 }
 
 /**
@@ -199,13 +214,8 @@ export async function validateSession(
   }
   const { user, organization, grants } = principal;
   const policy = ctx.policyOf(organization);
-  const verdict = evaluateSession(session, policy.session, now);
-  if (verdict.kind === "expired") {
-    await ctx.store.sessions.delete(session.tokenHash);
-    return null;
-  }
-  if (verdict.touch) await ctx.store.sessions.touch(session.tokenHash, now, verdict.expiresAt);
-  const expiresAt = verdict.expiresAt;
+  const expiresAt = await judgeSession(ctx, session, policy, now);
+  if (expiresAt === null) return null;
   return {
     user,
     organization,

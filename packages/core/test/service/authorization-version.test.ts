@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { setupFlows } from "../../src/testing/flows/setup.js";
+import { withSessions } from "../store/broken-variants/loose-versions.js";
 
 /** The memory store whose `bumpVersion` fails the next `failures` times set (Redis down right after a commit). */
 function withFailingBumps(initialFailures: number): {
@@ -12,28 +13,16 @@ function withFailingBumps(initialFailures: number): {
   const base = createMemoryStore();
   let calls = 0;
   let failures = initialFailures;
-  const sessions = base.sessions;
-  const store: Store = {
-    ...base,
-    sessions: {
-      create: (s) => sessions.create(s),
-      find: (h, now) => sessions.find(h, now),
-      touch: (h, a, e) => sessions.touch(h, a, e),
-      delete: (h) => sessions.delete(h),
-      deleteByUser: (u) => sessions.deleteByUser(u),
-      listByUser: (u, now) => sessions.listByUser(u, now),
-      findCurrent: (h, o, now) => sessions.findCurrent(h, o, now),
-      savePrincipal: (h, p) => sessions.savePrincipal(h, p),
-      async bumpVersion(organizationId) {
-        calls++;
-        if (failures > 0) {
-          failures--;
-          throw new Error("the fast store is down");
-        }
-        await sessions.bumpVersion(organizationId);
-      },
+  const store = withSessions(base, (sessions) => ({
+    async bumpVersion(organizationId) {
+      calls++;
+      if (failures > 0) {
+        failures--;
+        throw new Error("the fast store is down");
+      }
+      await sessions.bumpVersion(organizationId);
     },
-  };
+  }));
   return {
     store,
     calls: () => calls,

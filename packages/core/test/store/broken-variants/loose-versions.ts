@@ -1,7 +1,7 @@
 import type { SessionRepository, Store } from "../../../src/store/store.js";
 
-/** The memory store's sessions with one authorization-version behaviour broken, the rest kept. */
-function withSessions(
+/** The store with some session methods overridden, the rest bound to its own (tests break one at a time). */
+export function withSessions(
   base: Store,
   override: (sessions: SessionRepository) => Partial<SessionRepository>,
 ): Store {
