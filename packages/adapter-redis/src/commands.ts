@@ -8,6 +8,11 @@ import type { LuaScript } from "./scripts/lua-script.js";
  */
 export interface Commands {
   readonly redis: RedisLike;
+  /**
+   * Every key lives on one server (the client said `isCluster: false`): a script may then take keys of
+   * different slots through `scriptOnSlot`.
+   */
+  readonly singleServer: boolean;
   /** Runs one Redis command; `operation` names the repository call in the error message. */
   run<T>(operation: string, command: (redis: RedisLike) => Promise<T>): Promise<T>;
   /** Runs a Lua script on one key (EVALSHA, falling back to EVAL when the server has not cached it). */
@@ -17,7 +22,7 @@ export interface Commands {
     key: string,
     args: ReadonlyArray<string | number>,
   ): Promise<unknown>;
-  /** Runs a Lua script on several keys, which MUST share one hash slot (one hash tag). */
+  /** Runs a Lua script on several keys, which MUST share one hash slot (one hash tag) unless `singleServer`. */
   scriptOnSlot(
     operation: string,
     script: LuaScript,
@@ -54,7 +59,7 @@ export function createCommands(redis: RedisLike, commandTimeoutMs: number): Comm
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> => scriptOnSlot(operation, lua, [key], args);
 
-  return { redis, run, script, scriptOnSlot };
+  return { redis, singleServer: redis.isCluster === false, run, script, scriptOnSlot };
 }
 
 /**

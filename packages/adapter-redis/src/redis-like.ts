@@ -2,10 +2,16 @@
  * The slice of a Redis client the adapter uses, structurally: an ioredis `Redis` or `Cluster` satisfies it
  * (checked by `test/redis-like.test.ts`), and so does any wrapper that forwards these commands.
  *
- * Every multi-step operation of the adapter sends single-key commands only (each Lua script declares exactly
- * one key), so a cluster client may route every call by its own key.
+ * Every command and script touches one key, or keys of one hash slot, so a cluster client may route every
+ * call by its own key. Only a client that says it is not a cluster (`isCluster: false`, as ioredis' `Redis`
+ * does) gets scripts over keys of different slots, where that saves a round trip.
  */
 export interface RedisLike {
+  /**
+   * `false` when every key lives on this one server (ioredis' `Redis`), `true` for ioredis' `Cluster`.
+   * Left out, the client is treated as a cluster: one key, or one slot, per call.
+   */
+  readonly isCluster?: boolean;
   /** `GET key`. */
   get(key: string): Promise<string | null>;
   /** `GETDEL key` (Redis ≥ 6.2): reads and deletes in one atomic step. */

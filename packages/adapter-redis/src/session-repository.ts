@@ -5,6 +5,7 @@ import type { Commands } from "./commands.js";
 import { conflictError } from "./conflict.js";
 import type { KeyLayout } from "./keys.js";
 import { lifetimeMs } from "./lifetime.js";
+import { createIndexedScript } from "./scripts/index-add.js";
 import { findCurrentScript, savePrincipalScript } from "./scripts/session-version.js";
 import { createUserIndex } from "./user-index.js";
 
@@ -31,10 +32,24 @@ export function createSessionRepository(commands: Commands, keys: KeyLayout): Se
     async create(session) {
       const ttlMs = lifetimeMs(session.lastActiveAt, session.expiresAt);
       if (ttlMs <= 0) return; // Already dead on the caller's clock: nothing could ever find it.
-      // Indexed first: a crash between the two steps leaves a stray index entry, never an unindexed session.
-      await index.add("sessions.create", keys.userSessions(session.userId), session.tokenHash, ttlMs);
+      const indexKey = keys.userSessions(session.userId);
+      const sessionKey = keys.session(session.tokenHash);
+      if (commands.singleServer) {
+        // One server holds both keys: the index entry and the record in one script, one round trip.
+        const created = await commands.scriptOnSlot(
+          "sessions.create",
+          createIndexedScript,
+          [indexKey, sessionKey],
+          [session.tokenHash, ttlMs, encodeSession(session)],
+        );
+        if (created !== 1) throw conflictError("session", "tokenHash");
+        return;
+      }
+      // On a cluster the two keys sit in different slots. Indexed first: a crash between the two steps
+      // leaves a stray index entry, never an unindexed session.
+      await index.add("sessions.create", indexKey, session.tokenHash, ttlMs);
       const written = await commands.run("sessions.create", (redis) =>
-        redis.set(keys.session(session.tokenHash), encodeSession(session), "PX", ttlMs, "NX"),
+        redis.set(sessionKey, encodeSession(session), "PX", ttlMs, "NX"),
       );
       if (written === null) throw conflictError("session", "tokenHash");
     },

@@ -16,6 +16,9 @@ import { indexAddScript } from "./scripts/index-add.js";
  * 3. Entries leave the index by time only otherwise (`index-add.ts`), never because a read found no record:
  *    that read may race with a create in flight, exactly as in 2.
  *
+ * On a single server (a client with `isCluster: false`) a session's creation does 1 and its write in one
+ * script instead (`createIndexedScript`): no step in between, one round trip.
+ *
  * The residual race is the one no store can close alone: a record created while "end all" runs may land
  * after it and survive it. The service decides which comes first (change the password, then end sessions).
  */

@@ -118,8 +118,10 @@ describe.skipIf(!available)("sessions on Redis", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // The two-step creation of a cluster client (index, then record); a single server does both in one script.
     const slowWrites = new Proxy(fx.redis, {
       get(target, property, receiver) {
+        if (property === "isCluster") return true;
         if (property === "set") {
           return async (...args: Parameters<RedisLike["set"]>) => {
             await gate;
@@ -142,6 +144,34 @@ describe.skipIf(!available)("sessions on Redis", () => {
     expect(await fx.store.sessions.find(session.tokenHash, t0)).not.toBeNull();
     expect(await fx.store.sessions.deleteByUser(userId)).toBe(1);
     expect(await fx.store.sessions.find(session.tokenHash, t0)).toBeNull();
+  });
+
+  it("creates a session in one round trip on a single server, and a conflict writes nothing", async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(fx.redis, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== "function" || typeof property !== "string") return value;
+        return (...args: unknown[]) => {
+          calls.push(property);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const store = createRedisStore({ redis: counted, keyPrefix: fx.prefix });
+    const session = sessionRecord({ userId: "usr_one_trip" });
+    await store.sessions.create(session);
+    expect(calls).toEqual(["evalsha"]);
+    expect(await store.sessions.find(session.tokenHash, t0)).toEqual(session);
+    expect(await fx.redis.zrange(`${fx.prefix}user-sessions:{usr_one_trip}`, 0, "-1")).toEqual([
+      session.tokenHash,
+    ]);
+
+    // The taken token hash under another user: refused before the other user's index is touched.
+    const error = await store.sessions.create({ ...session, userId: "usr_taker" }).catch((e: unknown) => e);
+    expect(isGatehouseError(error, "CONFLICT")).toBe(true);
+    expect(await fx.redis.exists(`${fx.prefix}user-sessions:{usr_taker}`)).toBe(0);
+    expect(await store.sessions.find(session.tokenHash, t0)).toEqual(session);
   });
 
   it("listByUser returns the user's live sessions, newest first", async () => {

@@ -138,8 +138,10 @@ describe.skipIf(!available)("scripts and stored data", () => {
 
   it("runs every script on keys of one hash tag, so each call is routed to one cluster slot", async () => {
     const scriptKeys: string[][] = [];
+    // Seen as a cluster client: only a single server gets scripts over several slots (sessions.test.ts).
     const recording = new Proxy(fx.redis, {
       get(target, property, receiver) {
+        if (property === "isCluster") return true;
         if (property === "evalsha" || property === "eval") {
           return (script: string, numKeys: number, ...rest: Array<string | number>) => {
             scriptKeys.push(rest.slice(0, numKeys).map(String));

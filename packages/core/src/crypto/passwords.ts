@@ -1,5 +1,5 @@
 import type { Algorithm } from "@node-rs/argon2";
-import { loadArgon2 } from "./argon2-module.js";
+import { loadArgon2, loadedArgon2 } from "./argon2-module.js";
 import { hashToken, timingSafeEqualString } from "./tokens.js";
 
 /** The argon2id cost parameters of a password hash. */
@@ -45,7 +45,9 @@ export function createArgon2Hasher(options: Partial<Argon2Options> = {}): Passwo
     hash: async (password) => (await loadArgon2()).hash(password, { ...cost, algorithm: ARGON2ID }),
     async verify(stored, password) {
       try {
-        return await (await loadArgon2()).verify(stored, password);
+        // Once loaded, the hash starts on libuv's pool before this call returns: the caller prepares its next
+        // step meanwhile (see `login`).
+        return await (loadedArgon2() ?? (await loadArgon2())).verify(stored, password);
       } catch {
         return false;
       }

@@ -122,12 +122,14 @@ export interface ServiceContext {
    * transaction. Never lost silently: a failed write reaches `onBackgroundError` with the entries.
    */
   auditLater(entries: readonly AuditEntryInput[]): Promise<void>;
+  /** Stamps audit entries with ids and the clock's now, ready for {@link ServiceContext.auditSoon}. */
+  stampAudit(entries: readonly AuditEntryInput[]): AuditRecord[];
   /**
-   * Stamps audit entries and makes them durable before resolving, without waiting for the durable log where
-   * the store has an `auditOutbox`: pushed there (one fast-store call), then appended to `ctx.store.audit`
-   * and removed after the answer. Without an outbox, appended to `ctx.store.audit` at once.
+   * Makes stamped audit entries durable before resolving, without waiting for the durable log where the
+   * store has an `auditOutbox`: pushed there (one fast-store call), then appended to `ctx.store.audit` and
+   * removed after the answer. Without an outbox, appended to `ctx.store.audit` at once.
    */
-  auditSoon(entries: readonly AuditEntryInput[]): Promise<void>;
+  auditSoon(records: readonly AuditRecord[]): Promise<void>;
   /** Resolves once every deferred task has finished. */
   flush(): Promise<void>;
 }
@@ -249,8 +251,8 @@ export function createContext(options: GatehouseOptions): ServiceContext {
       if (records.length === 0) return;
       await background.defer({ name: "audit", audit: records }, () => context.store.audit.append(records));
     },
-    async auditSoon(entries) {
-      const records = stamp(entries);
+    stampAudit: stamp,
+    async auditSoon(records) {
       if (records.length === 0) return;
       const outbox = context.store.auditOutbox;
       if (!outbox) return context.store.audit.append(records);

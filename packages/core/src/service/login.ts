@@ -1,19 +1,28 @@
 import { verifySecret } from "../crypto/passwords.js";
 import { GatehouseError } from "../errors.js";
+import type { GatehousePolicy } from "../policy/gatehouse-policy.js";
 import { normalizeEmail } from "../policy/invitation.js";
 import { nextLoginStage } from "../policy/mfa.js";
 import { effectiveMfaRequirement } from "../policy/organization-settings.js";
+import type { SessionStage } from "../policy/session.js";
 import { passwordMfaRequirement } from "../policy/sso.js";
-import type { AuditActor, OrganizationRecord, UserRecord } from "../store/records.js";
+import type { AuditActor, AuditRecord, OrganizationRecord, UserRecord } from "../store/records.js";
 import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
-import type { ServiceContext } from "./context.js";
+import type { AuditEntryInput, ServiceContext } from "./context.js";
 import { factorCounter, secondFactorLocked } from "./factors/counter.js";
 import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
 import type { LoginInput, VerifySecondFactorInput } from "./inputs.js";
 import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
-import { issueSession, type LoadedSession, requireSession } from "./sessions.js";
+import {
+  issueSession,
+  type LoadedSession,
+  type PreparedSession,
+  prepareSession,
+  requireSession,
+  storeSession,
+} from "./sessions.js";
 import { passwordAllowedFor } from "./sso/emergency.js";
 
 export type { LoginResult } from "./login-result.js";
@@ -54,26 +63,59 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
   }
 
   let verified: boolean;
-  let organization: OrganizationRecord | null;
+  let success: PreparedSignIn | null;
   try {
-    [organization, verified] = await Promise.all([
-      organizationOf(ctx, found.value),
-      verifyLoginPassword(ctx, user, password),
+    // While the hash runs on libuv's pool, the answer to a right password is prepared (the stage, the token,
+    // the record), so only the writes are left once it is known; after a wrong one it is dropped unseen.
+    const checking = verifyLoginPassword(ctx, user, password);
+    [success, verified] = await Promise.all([
+      organizationOf(ctx, found.value).then((organization) =>
+        user && organization ? prepareSignIn(ctx, user, organization) : null,
+      ),
+      checking,
     ]);
     // An organization that signs in through SSO has no password to accept, whatever the hash says, except
     // from the emergency administrators staff designated (looked up only once the password was right).
-    if (verified && user && organization) verified = await passwordAllowedFor(ctx, organization, user);
+    if (verified && user && success) verified = await passwordAllowedFor(ctx, success.organization, user);
   } catch (error) {
     await gate.release();
     throw error;
   }
-  if (!verified || !user || !organization) {
+  if (!verified || !user || !success) {
     const lockedUntil = await gate.fail();
     // The gate audits a lock itself; the failure's own entry is written after the answer.
     if (user) auditLoginLater(ctx, user, ["login.failed", { factor: "password" }]);
     throw lockedUntil ? lockedError(lockedUntil, lockout, "max-failures") : invalidCredentials();
   }
 
+  const { policy, stage } = success;
+  const [, session] = await Promise.all([
+    // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
+    stage === "mfa" ? gate.release() : gate.succeed(),
+    storeSession(ctx, success.session),
+    // Durable before the answer, but in the fast store's outbox where there is one (beside the session).
+    ctx.auditSoon(success.audit),
+  ]);
+  return toLoginResult(session, user, policy);
+}
+
+/**
+ * What a right password leads to, prepared before it is known: the policy, the next stage, the session and
+ * its audit entry (stamped at the sign-in's start).
+ */
+interface PreparedSignIn {
+  readonly organization: OrganizationRecord;
+  readonly policy: GatehousePolicy;
+  readonly stage: SessionStage;
+  readonly session: PreparedSession;
+  readonly audit: readonly AuditRecord[];
+}
+
+function prepareSignIn(
+  ctx: ServiceContext,
+  user: UserRecord,
+  organization: OrganizationRecord,
+): PreparedSignIn {
   const policy = ctx.policyOf(organization);
   const stage = nextLoginStage({
     passwordChangeRequired: user.passwordChangeRequired,
@@ -84,14 +126,11 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
     enrolledFactors: enrolledFactors(user),
     secondFactorVerified: false,
   });
-  const [, session] = await Promise.all([
-    // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
-    stage === "mfa" ? gate.release() : gate.succeed(),
-    issueSession(ctx, user, policy, stage, { secondFactorVerified: false }),
-    // Durable before the answer, but in the fast store's outbox where there is one (beside the session).
-    auditLoginSoon(ctx, user, stage === "mfa" ? "login.password-verified" : "login.succeeded", { stage }),
-  ]);
-  return toLoginResult(session, user, policy);
+  const session = prepareSession(ctx, user, policy, stage, { secondFactorVerified: false });
+  // With a second factor still to come the sign-in has not succeeded yet: only the password is recorded.
+  const action = stage === "mfa" ? "login.password-verified" : "login.succeeded";
+  const audit = ctx.stampAudit([loginEntry(user, action, { stage })]);
+  return { organization, policy, stage, session, audit };
 }
 
 /**
@@ -250,6 +289,18 @@ function invalidCode(): GatehouseError {
   return new GatehouseError("INVALID_CODE", "The code is not correct, or was already used.");
 }
 
+/** One audit entry about a user's own sign-in or factor. */
+function loginEntry(user: UserRecord, action: string, details: Record<string, unknown>): AuditEntryInput {
+  return {
+    organizationId: user.organizationId,
+    action,
+    actor: selfActor(user),
+    subjectUserId: user.id,
+    subjectEmail: user.email,
+    details,
+  };
+}
+
 /** {@link auditLogin} through the store's audit outbox where it has one (see `ServiceContext.auditSoon`). */
 async function auditLoginSoon(
   ctx: ServiceContext,
@@ -257,16 +308,7 @@ async function auditLoginSoon(
   action: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await ctx.auditSoon([
-    {
-      organizationId: user.organizationId,
-      action,
-      actor: selfActor(user),
-      subjectUserId: user.id,
-      subjectEmail: user.email,
-      details,
-    },
-  ]);
+  await ctx.auditSoon(ctx.stampAudit([loginEntry(user, action, details)]));
 }
 
 /** Appends one audit entry about a user's own sign-in or factor. */
@@ -276,14 +318,5 @@ export async function auditLogin(
   action: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await ctx.audit(ctx.store, [
-    {
-      organizationId: user.organizationId,
-      action,
-      actor: selfActor(user),
-      subjectUserId: user.id,
-      subjectEmail: user.email,
-      details,
-    },
-  ]);
+  await ctx.audit(ctx.store, [loginEntry(user, action, details)]);
 }

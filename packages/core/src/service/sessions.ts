@@ -75,6 +75,26 @@ export async function issueSession(
   stage: SessionStage,
   options: { secondFactorVerified: boolean; replaces?: SessionRecord },
 ): Promise<IssuedSession> {
+  return storeSession(ctx, prepareSession(ctx, user, policy, stage, options), options.replaces);
+}
+
+/** A session ready to be stored: its record, and the token only its holder will ever see. */
+export interface PreparedSession {
+  readonly issued: IssuedSession;
+  readonly record: SessionRecord;
+}
+
+/**
+ * The first half of {@link issueSession}, with no I/O: a fresh token and the record, at the clock's now. A
+ * sign-in prepares it while the password hash runs, and stores it only once the password was right.
+ */
+export function prepareSession(
+  ctx: ServiceContext,
+  user: UserRecord,
+  policy: GatehousePolicy,
+  stage: SessionStage,
+  options: { secondFactorVerified: boolean; replaces?: SessionRecord },
+): PreparedSession {
   const now = ctx.clock.now();
   const token = generateSessionToken(user.organizationId);
   const createdAt = options.replaces?.createdAt ?? now;
@@ -90,9 +110,18 @@ export async function issueSession(
     expiresAt,
     principal: null,
   };
-  await ctx.store.sessions.create(record);
-  if (options.replaces) await ctx.store.sessions.delete(options.replaces.tokenHash);
-  return { token, stage, expiresAt };
+  return { issued: { token, stage, expiresAt }, record };
+}
+
+/** The second half of {@link issueSession}: stores the prepared session, then deletes the one it replaces. */
+export async function storeSession(
+  ctx: ServiceContext,
+  prepared: PreparedSession,
+  replaces?: SessionRecord,
+): Promise<IssuedSession> {
+  await ctx.store.sessions.create(prepared.record);
+  if (replaces) await ctx.store.sessions.delete(replaces.tokenHash);
+  return prepared.issued;
 }
 
 /**
