@@ -5,7 +5,7 @@ import { organizationTag } from "@gatehousejs/core/adapter-kit";
  * The key layout. The part in braces is Redis Cluster's hash tag: only it decides the slot. Every script
  * and every command touches one key, or keys of one slot: a session and its organization's authorization
  * version share the organization's tag (`<tag>` is core's `organizationTag`, the part of the session key
- * before its `.`), so validation reads both with one script. The tags put all of one user's indexes in one
+ * before its `.`), so validation reads both with one `MGET`. The tags put all of one user's indexes in one
  * slot and spread other records by their hash. A session key without a tag (not issued by core) is tagged
  * by itself.
  *

@@ -14,6 +14,8 @@ export interface RedisLike {
   readonly isCluster?: boolean;
   /** `GET key`. */
   get(key: string): Promise<string | null>;
+  /** `MGET key…`: the keys' values (`null` where absent), read in one atomic step; one slot on a cluster. */
+  mget(...keys: string[]): Promise<Array<string | null>>;
   /** `GETDEL key` (Redis ≥ 6.2): reads and deletes in one atomic step. */
   getdel(key: string): Promise<string | null>;
   /** `SET key value PX ms NX`: writes only if the key does not exist; resolves to `null` if it did not. */

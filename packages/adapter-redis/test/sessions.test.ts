@@ -174,6 +174,43 @@ describe.skipIf(!available)("sessions on Redis", () => {
     expect(await store.sessions.find(session.tokenHash, t0)).toEqual(session);
   });
 
+  it("findCurrent answers a fresh record each time, and follows every change of the stored session", async () => {
+    const session = sessionRecord({ principal: '{"snapshot":1}' });
+    await fx.store.sessions.create(session);
+    const first = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    expect(first?.session).toEqual(session);
+    // A caller changing what it was handed changes nothing for the next request.
+    first?.session.expiresAt.setTime(0);
+    (first?.session as { stage: string }).stage = "mfa";
+    const second = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    expect(second?.session).toEqual(session);
+
+    const lastActiveAt = after(t0, minutes(5));
+    const expiresAt = after(lastActiveAt, minutes(15));
+    await fx.store.sessions.touch(session.tokenHash, lastActiveAt, expiresAt);
+    await fx.store.sessions.savePrincipal(session.tokenHash, '{"snapshot":2}');
+    const touched = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", lastActiveAt);
+    expect(touched?.session).toEqual({ ...session, lastActiveAt, expiresAt, principal: '{"snapshot":2}' });
+    await fx.store.sessions.delete(session.tokenHash);
+    expect(await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", lastActiveAt)).toBeNull();
+  });
+
+  it("findCurrent mints the organization's version when it is missing, and keeps it", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const versionKey = `${fx.prefix}authz:{${Buffer.from("org_acme").toString("base64url")}}`;
+    await fx.redis.del(versionKey);
+    const minted = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    expect(minted?.version).toMatch(/^\S{8,}$/);
+    expect(await fx.redis.get(versionKey)).toBe(minted?.version);
+    expect((await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0))?.version).toBe(
+      minted?.version,
+    );
+    await fx.store.sessions.bumpVersion("org_acme");
+    const bumped = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    expect(bumped?.version).not.toBe(minted?.version);
+  });
+
   it("listByUser returns the user's live sessions, newest first", async () => {
     const userId = "usr_list";
     const oldest = sessionRecord({

@@ -15,6 +15,7 @@ import { requireRedis, useRedisStore } from "./support/redis.js";
 function fakeRedis(behaviour: () => Promise<never>): RedisLike {
   return {
     get: behaviour,
+    mget: behaviour,
     getdel: behaviour,
     set: behaviour,
     del: behaviour,
@@ -136,7 +137,7 @@ describe.skipIf(!available)("scripts and stored data", () => {
     await expect(fx.store.sessions.find("garbled", t0)).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
-  it("runs every script on keys of one hash tag, so each call is routed to one cluster slot", async () => {
+  it("runs every script and multi-key read on keys of one hash tag, so each call is routed to one cluster slot", async () => {
     const scriptKeys: string[][] = [];
     // Seen as a cluster client: only a single server gets scripts over several slots (sessions.test.ts).
     const recording = new Proxy(fx.redis, {
@@ -146,6 +147,12 @@ describe.skipIf(!available)("scripts and stored data", () => {
           return (script: string, numKeys: number, ...rest: Array<string | number>) => {
             scriptKeys.push(rest.slice(0, numKeys).map(String));
             return (target[property] as (...a: unknown[]) => Promise<unknown>)(script, numKeys, ...rest);
+          };
+        }
+        if (property === "mget") {
+          return (...keys: string[]) => {
+            scriptKeys.push(keys);
+            return target.mget(...keys);
           };
         }
         return Reflect.get(target, property, receiver);
@@ -170,7 +177,7 @@ describe.skipIf(!available)("scripts and stored data", () => {
       expect(keys.length).toBeGreaterThanOrEqual(1);
       expect(new Set(keys.map(hashTag)).size, `keys of one script: ${keys.join(", ")}`).toBe(1);
     }
-    // The session and its organization's version: two keys, one tag.
+    // The session and its organization's version (one MGET): two keys, one tag.
     expect(scriptKeys.some((keys) => keys.length === 2)).toBe(true);
   });
 });

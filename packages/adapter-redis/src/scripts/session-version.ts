@@ -1,21 +1,19 @@
 import { defineLuaScript } from "./lua-script.js";
 
 /**
- * Reads a session and its organization's authorization version in one round trip, minting the version
- * when it is missing. Both keys carry the organization's tag as their hash tag: one slot on Redis Cluster.
+ * An organization's authorization version, minted when it is missing (never bumped, or the key was evicted or
+ * lost in a failover: a lost version is never read as an old one). Validation reads the version with the
+ * session in one `MGET` and runs this only when the version was missing.
  *
- * KEYS[1] the session · KEYS[2] the organization's version · ARGV[1] a fresh version, stored only when the
- * organization has none (never bumped, or the key was evicted or lost in a failover: a lost version is never
- * read as an old one). Returns `{ session JSON, version }`, or nil when there is no session.
+ * KEYS[1] the organization's version · ARGV[1] a fresh version, stored only when there is none. Returns the
+ * version.
  */
-export const findCurrentScript = defineLuaScript(`local session = redis.call('GET', KEYS[1])
-if not session then return false end
-local version = redis.call('GET', KEYS[2])
+export const ensureVersionScript = defineLuaScript(`local version = redis.call('GET', KEYS[1])
 if not version then
-  redis.call('SET', KEYS[2], ARGV[1])
+  redis.call('SET', KEYS[1], ARGV[1])
   version = ARGV[1]
 end
-return { session, version }
+return version
 `);
 
 /**

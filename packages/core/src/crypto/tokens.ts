@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { GatehouseError } from "../errors.js";
 
@@ -21,8 +21,9 @@ export function generateToken(): string {
 
 /** The SHA-256 of a token, lower-case hex: what is stored instead of the token itself. */
 export function hashToken(token: string): string {
-  // A fast hash suffices: the token is 256 random bits, so there is nothing to brute-force.
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  // A fast hash suffices: the token is 256 random bits, so there is nothing to brute-force. One-shot
+  // `crypto.hash` (no Hash object): every validated request hashes its token.
+  return hash("sha256", token, "hex");
 }
 
 /**
