@@ -33,8 +33,9 @@ export interface Commands {
 
 /** Wraps a client with the adapter's timeout and error mapping. */
 export function createCommands(redis: RedisLike, commandTimeoutMs: number): Commands {
+  const bounded = createDeadlines(commandTimeoutMs);
   const run = <T>(operation: string, command: (redis: RedisLike) => Promise<T>): Promise<T> =>
-    withTimeout(operation, commandTimeoutMs, () => command(redis));
+    bounded(operation, () => command(redis));
 
   const scriptOnSlot = (
     operation: string,
@@ -42,7 +43,7 @@ export function createCommands(redis: RedisLike, commandTimeoutMs: number): Comm
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> =>
-    withTimeout(operation, commandTimeoutMs, async () => {
+    bounded(operation, async () => {
       try {
         return await redis.evalsha(lua.sha1, keys.length, ...keys, ...args);
       } catch (error) {
@@ -62,29 +63,76 @@ export function createCommands(redis: RedisLike, commandTimeoutMs: number): Comm
   return { redis, singleServer: redis.isCluster === false, run, script, scriptOnSlot };
 }
 
+/** How often, as a fraction of the bound, {@link createDeadlines} looks for overdue commands. */
+const SWEEPS_PER_BOUND = 8;
+
 /**
- * Settles with `command`'s outcome, or rejects after `timeoutMs`. The client's own `commandTimeout` should
- * fire first; this bound also covers a client configured without one (e.g. commands parked in an offline
- * queue while it reconnects), so a login is refused in bounded time instead of hanging.
+ * Bounds commands in time: each settles with its command's outcome, or rejects once `timeoutMs` has passed.
+ * The client's own `commandTimeout` should fire first; this bound also covers a client configured without one
+ * (e.g. commands parked in an offline queue while it reconnects), so a login is refused in bounded time
+ * instead of hanging.
+ *
+ * One sweeping timer per client instead of a timer and a promise race per command (about 5% of a validated
+ * request's throughput): pending commands wait in a set in the order sent, which is the order of their
+ * deadlines, and a sweep every eighth of the bound fails the overdue ones. A command therefore fails between
+ * `timeoutMs` and `1.125 × timeoutMs` after it was sent; the timer runs only while commands are pending.
  */
-async function withTimeout<T>(operation: string, timeoutMs: number, command: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = Promise.resolve().then(command);
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new StorageUnavailableError(`${operation}: Redis did not answer within ${timeoutMs} ms.`, null));
-    }, timeoutMs);
-  });
-  // The losing side of the race may still reject later; it has nowhere to go, and must not crash the host.
-  pending.catch(() => {});
-  try {
-    return await Promise.race([pending, deadline]);
-  } catch (error) {
-    if (error instanceof StorageUnavailableError) throw error;
-    throw new StorageUnavailableError(`${operation}: Redis command failed (${describe(error)}).`, error);
-  } finally {
-    clearTimeout(timer);
+function createDeadlines(timeoutMs: number) {
+  interface Pending {
+    readonly deadline: number;
+    readonly expire: () => void;
   }
+  const pending = new Set<Pending>();
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    const now = performance.now();
+    for (const entry of pending) {
+      if (entry.deadline > now) break;
+      pending.delete(entry);
+      entry.expire();
+    }
+    if (pending.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+
+  return <T>(operation: string, command: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const entry: Pending = {
+        deadline: performance.now() + timeoutMs,
+        expire: () =>
+          reject(
+            new StorageUnavailableError(`${operation}: Redis did not answer within ${timeoutMs} ms.`, null),
+          ),
+      };
+      pending.add(entry);
+      sweeper ??= setInterval(sweep, Math.max(1, timeoutMs / SWEEPS_PER_BOUND));
+      let sent: Promise<T>;
+      try {
+        sent = command();
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      // After an expiry the command may still settle; the promise is settled already and ignores it.
+      sent.then(
+        (value) => {
+          pending.delete(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(entry);
+          reject(
+            error instanceof StorageUnavailableError
+              ? error
+              : new StorageUnavailableError(
+                  `${operation}: Redis command failed (${describe(error)}).`,
+                  error,
+                ),
+          );
+        },
+      );
+    });
 }
 
 function isNoScriptError(error: unknown): boolean {
