@@ -39,6 +39,7 @@ const REDIS_SCALE = new URL("../../adapter-redis/bench/scale.mjs", import.meta.u
 /** Every contender, in table order, with its label; `open` marks the one route that checks nothing. */
 export const CONTENDERS = [
   { name: "bare", label: "(a) bare Express route (no session)", open: true },
+  { name: "bare-redis", label: "(a′) the bare route + one Redis `GET` per request (the cookie's key)" },
   { name: "express-session", label: "(b) express-session + connect-redis (rolling)" },
   { name: "express-session-fixed", label: "express-session + connect-redis (not rolling)" },
   { name: "gatehouse", label: "Gatehouse `requirePermission`, Postgres + Redis sessions" },
@@ -246,6 +247,7 @@ function evaluateRatios(contenders) {
   return ["gatehouse"].map((name) => {
     const ours = byName[name];
     const overBare = ratio(ours, byName.bare);
+    const floor = byName["bare-redis"];
     const overSession = ratio(ours, byName["express-session"]);
     return {
       name,
@@ -268,6 +270,9 @@ function evaluateRatios(contenders) {
           met: value <= TARGETS.p99OverExpressSession,
         };
       })(),
+      // The floor under "÷ bare route": the bare route with the one Redis read no shared-state check can skip.
+      floorOverBare: floor ? ratio(floor, byName.bare) : null,
+      overFloor: floor ? ratio(ours, floor) : null,
       overBetterAuthMemory: ratio(ours, byName["better-auth-memory"]),
       overBetterAuthRedis: (() => {
         const r = ratio(ours, byName["better-auth-redis"]);
@@ -285,7 +290,8 @@ function renderSection(results) {
     "An authenticated `GET /data` on Express 5 over loopback, loaded with autocannon " +
       `(${settings.connections} connections) from the bench process; the servers run in two forked processes ` +
       "(packages/express-middleware/bench/servers.mjs, and src/session/better-auth-servers.mjs for Better Auth). " +
-      "Contenders: (a) a bare route that checks nothing; (b) express-session + connect-redis on the same Redis, " +
+      "Contenders: (a) a bare route that checks nothing; (a′) the same route reading one Redis key named by " +
+      "the cookie (`GET`, 401 when absent), the floor of any check against shared state; (b) express-session + connect-redis on the same Redis, " +
       "checking a signed-in user holding a role; Gatehouse's `gatehouseMiddleware` + " +
       '`requirePermission("platform.user-management", "view")`, users in PostgreSQL and sessions in Redis, ' +
       "in its default configuration (each session carries its principal, checked against its organization's " +
@@ -335,6 +341,19 @@ function renderSection(results) {
       `≥ ${r.overBare.target}×`,
       r.overBare.met ? "met" : "**not met**",
     ],
+    ...(r.floorOverBare
+      ? [
+          [
+            "floor: (a′) the bare route + one Redis `GET` per request ÷ (a) bare route — the most any check " +
+              "that reads shared session state on every request (revocation at once on every instance) reaches",
+            precise(r.floorOverBare),
+            range(r.floorOverBare),
+            "",
+            "",
+          ],
+          [`${r.label} ÷ (a′) that floor`, precise(r.overFloor), range(r.overFloor), "", ""],
+        ]
+      : []),
     [
       `${r.label} ÷ (b) express-session (rolling)`,
       precise(r.overSession),

@@ -107,6 +107,18 @@ bareApp.get("/data", (_req, res) => {
   res.json({ ok: true, user: "usr_bench" });
 });
 
+// (a′) The bare route plus the one thing a check against shared session state cannot skip: one Redis `GET`
+// per request (the cookie names the key). The floor of every design that revokes at once on every instance.
+const floorId = randomBytes(16).toString("hex");
+await redis.set(`${sessionPrefix}floor:${floorId}`, JSON.stringify({ userId: "usr_bench" }), "PX", IDLE_MS);
+const floorApp = express();
+floorApp.get("/data", async (req, res) => {
+  const id = /(?:^|;\s*)floor=([0-9a-f]{32})(?:;|$)/.exec(req.headers.cookie ?? "")?.[1];
+  const stored = id ? await redis.get(`${sessionPrefix}floor:${id}`) : null;
+  if (stored === null) return res.status(401).end();
+  res.json({ ok: true, user: JSON.parse(stored).userId });
+});
+
 // (b) express-session + connect-redis on the same Redis, with a sliding idle timeout (`rolling`) as Gatehouse
 // has, and the same check: a signed-in user holding a role.
 function sessionApp(rolling) {
@@ -151,6 +163,7 @@ let expressSessionCookie = null;
 let rollingCookie = null;
 
 await add("bare", bareApp, null);
+await add("bare-redis", floorApp, async () => `floor=${floorId}`);
 await add("express-session", sessionApp(true), async (port) => {
   rollingCookie ??= await sessionCookie(port);
   return rollingCookie;

@@ -20,6 +20,7 @@ const TARGETS = { overExpressSession: 1.2, overBare: 0.8 };
 
 const LABELS = {
   bare: "(a) bare Express route",
+  "bare-redis": "(a') bare route + one Redis GET (the floor)",
   "express-session": "(b) express-session + connect-redis (rolling)",
   "express-session-fixed": "    express-session + connect-redis (not rolling)",
   gatehouse: "gatehouse: requirePermission, Redis sessions",
@@ -110,6 +111,10 @@ for (const name of ["gatehouse"]) {
   console.log(`  / express-session (not rolling): ${overFixed.toFixed(2)}x  (for reference)`);
   console.log(
     `  / (a) bare Express:             ${overBare.toFixed(2)}x  (target >= ${TARGETS.overBare}: ${verdict(overBare, TARGETS.overBare)})`,
+  );
+  const floor = summary["bare-redis"].rps;
+  console.log(
+    `  (a') floor / (a) bare Express:  ${(floor / summary.bare.rps).toFixed(2)}x; gatehouse / floor: ${(ours / floor).toFixed(2)}x`,
   );
   if (name === "gatehouse") missed = overSession < TARGETS.overExpressSession || overBare < TARGETS.overBare;
 }

@@ -64,6 +64,20 @@ export async function createLoginContenders() {
       { name: "PostgreSQL `select 1`", ping: () => sql`select 1`.execute(postgres.db) },
       { name: "Redis `PING`", ping: () => redis.redis.ping() },
     ];
+    // The floor of any login on these servers: the stored hash must be read before the verify (one round
+    // trip, the servers woken from idle) and the outcome written after it (one more), so nothing here can be
+    // faster than the bare verify between two round trips that do nothing else.
+    contenders.push({
+      id: "floor-round-trips",
+      name: "floor: the bare verify between two round trips, as a login makes them ([PostgreSQL `select 1` ‖ Redis `PING`] → verify → Redis `PING`)",
+      storedHash: async () => bareHash,
+      async call() {
+        await Promise.all([pings[0].ping(), pings[1].ping()]);
+        if (!(await verify(bareHash, BENCH_PASSWORD))) throw new Error("the floor's verify answered false");
+        await pings[1].ping();
+      },
+      wrongPassword: async () => ((await verify(bareHash, "a wrong password")) ? "OK" : "WRONG_PASSWORD"),
+    });
     const name = "Gatehouse `login()`, Postgres + Redis";
     contenders.push(
       await gatehouseContender("login-postgres-redis", name, store, pings).catch(async (error) => {
