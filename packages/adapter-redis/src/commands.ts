@@ -75,7 +75,8 @@ const SWEEPS_PER_BOUND = 8;
  * One sweeping timer per client instead of a timer and a promise race per command (about 5% of a validated
  * request's throughput): pending commands wait in a set in the order sent, which is the order of their
  * deadlines, and a sweep every eighth of the bound fails the overdue ones. A command therefore fails between
- * `timeoutMs` and `1.125 × timeoutMs` after it was sent; the timer runs only while commands are pending.
+ * `timeoutMs` and `1.125 × timeoutMs` after it was sent. The timer runs while commands are pending and stops
+ * at the first sweep that finds none (so an idle process holds it at most an eighth of the bound longer).
  */
 function createDeadlines(timeoutMs: number) {
   interface Pending {
