@@ -3,6 +3,7 @@ import { loginAttemptKey } from "../../src/service/attempts.js";
 import { createMemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/store.js";
 import { codeOf } from "../../src/testing/flows/setup.js";
+import { createCountingHasher } from "../../src/testing/service-helpers.js";
 import { setup } from "./harness.js";
 import { createMemoryOutbox } from "./memory-outbox.js";
 
@@ -81,6 +82,45 @@ describe("a sign-in's round trips", () => {
     );
     expect(callsOf(calls, "attempts.")).toEqual({ "attempts.compareAndSwap": 2 });
     expect(callsOf(calls, "users.")).toEqual({ "users.findByEmailWithOrganization": 1 });
+  });
+
+  it("a wrong password stores nothing of the success prepared while the hash ran", async () => {
+    const { h, org, calls, store } = await signedUp();
+    expect(await codeOf(h.gatehouse.login({ email: org.adminEmail, password: "wrong" }))).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    await h.gatehouse.flush();
+    expect(callsOf(calls, "sessions.")).toEqual({});
+    const { items } = await store.audit.list({ organizationId: org.organization.id, limit: 100 });
+    const actions = items.filter((entry) => entry.subjectUserId === org.admin.id).map((e) => e.action);
+    expect(actions).toContain("login.failed");
+    expect(actions.filter((action) => action === "login.succeeded")).toHaveLength(1); // the set-up's own
+  });
+
+  it("the session and its audit entry carry the sign-in's start: they are prepared while the hash runs", async () => {
+    const inner = createCountingHasher();
+    let clock: { advance(ms: number): void } | undefined;
+    // A hash that takes five seconds of the test clock: the time moves when it answers.
+    const hasher = {
+      ...inner,
+      verify: async (hash: string, password: string) => {
+        const verified = await inner.verify(hash, password);
+        clock?.advance(5_000);
+        return verified;
+      },
+    };
+    const store = createMemoryStore();
+    const h = setup({ store, hasher });
+    const org = await h.enterpriseOrg();
+    clock = h.clock;
+    const startedAt = h.clock.now();
+    const { token } = await h.gatehouse.login({ email: org.adminEmail, password: org.password });
+    expect(h.clock.now().getTime()).toBe(startedAt.getTime() + 5_000);
+    const valid = await h.gatehouse.validateSession({ sessionToken: token });
+    expect(valid?.session.createdAt).toEqual(startedAt);
+    const { items } = await store.audit.list({ organizationId: org.organization.id, limit: 100 });
+    const success = items.filter((entry) => entry.action === "login.succeeded").at(0);
+    expect(success?.at).toEqual(startedAt);
   });
 
   it("a store without the joined read signs in with findByEmail and organizations.findById", async () => {
