@@ -5,6 +5,7 @@ import type { Commands } from "./commands.js";
 import { conflictError } from "./conflict.js";
 import type { KeyLayout } from "./keys.js";
 import { lifetimeMs } from "./lifetime.js";
+import { createSessionReads } from "./read-batch.js";
 import { createIndexedScript } from "./scripts/index-add.js";
 import { ensureVersionScript, savePrincipalScript } from "./scripts/session-version.js";
 import { createUserIndex } from "./user-index.js";
@@ -23,6 +24,7 @@ import { createUserIndex } from "./user-index.js";
 export function createSessionRepository(commands: Commands, keys: KeyLayout): SessionRepository {
   const index = createUserIndex(commands);
   const decodeRecent = createRecentSessions();
+  const readCurrent = createSessionReads(commands, "sessions.findCurrent");
 
   const read = async (operation: string, tokenHash: string): Promise<SessionRecord | null> => {
     const text = await commands.run(operation, (redis) => redis.get(keys.session(tokenHash)));
@@ -89,12 +91,11 @@ export function createSessionRepository(commands: Commands, keys: KeyLayout): Se
     },
 
     async findCurrent(tokenHash, organizationId, now) {
-      // One MGET (no script: the cheapest read Redis has) of two keys in the organization's slot.
+      // Two keys in the organization's slot, read in the MGET of this turn's reads (no script: the cheapest
+      // read Redis has).
       const sessionKey = keys.session(tokenHash);
       const versionKey = keys.authorizationVersion(organizationId);
-      const [text, stored] = await commands.run("sessions.findCurrent", (redis) =>
-        redis.mget(sessionKey, versionKey),
-      );
+      const [text, stored] = await readCurrent(sessionKey, versionKey);
       if (text === null || text === undefined) return null;
       const session = decodeRecent(sessionKey, text);
       if (now.getTime() >= session.expiresAt.getTime()) return null;

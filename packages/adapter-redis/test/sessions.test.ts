@@ -211,6 +211,93 @@ describe.skipIf(!available)("sessions on Redis", () => {
     expect(bumped?.version).not.toBe(minted?.version);
   });
 
+  it("reads the sessions validated in one turn with one MGET, per organization on a cluster", async () => {
+    const sessions = [
+      sessionRecord({ organizationId: "org_acme" }),
+      sessionRecord({ organizationId: "org_beta", userId: "usr_bob" }),
+      sessionRecord({ organizationId: "org_acme", userId: "usr_carol" }),
+    ];
+    for (const session of sessions) await fx.store.sessions.create(session);
+    await fx.store.sessions.bumpVersion("org_acme");
+    await fx.store.sessions.bumpVersion("org_beta");
+    const versionKey = (organizationId: string) =>
+      `${fx.prefix}authz:{${Buffer.from(organizationId).toString("base64url")}}`;
+
+    for (const isCluster of [false, true]) {
+      const mgets: string[][] = [];
+      const client = withCommand(fx.redis, { isCluster }, "mget", (keys) => mgets.push(keys));
+      const store = createRedisStore({ redis: client, keyPrefix: fx.prefix });
+      const found = await Promise.all(
+        sessions.map((s) => store.sessions.findCurrent(s.tokenHash, s.organizationId, t0)),
+      );
+      expect(found.map((current) => current?.session)).toEqual(sessions);
+      expect(found.map((current) => current?.version)).toEqual(
+        await fx.redis.mget(versionKey("org_acme"), versionKey("org_beta"), versionKey("org_acme")),
+      );
+      // One command for the turn on a single server; on a cluster one per organization (one slot each). An
+      // organization's version key is read once per command, however many of its sessions are in it.
+      expect(mgets.map((keys) => keys.filter((key) => key.includes(":authz:")))).toEqual(
+        isCluster
+          ? [[versionKey("org_acme")], [versionKey("org_beta")]]
+          : [[versionKey("org_acme"), versionKey("org_beta")]],
+      );
+      // Three sessions and two versions, whichever way they are grouped.
+      expect(mgets.flat()).toHaveLength(5);
+    }
+  });
+
+  it("splits a burst of reads into commands of at most 256 sessions", async () => {
+    const sessions = Array.from({ length: 300 }, (_, i) => sessionRecord({ userId: `usr_burst_${i}` }));
+    await Promise.all(sessions.map((session) => fx.store.sessions.create(session)));
+    const mgets: string[][] = [];
+    const client = withCommand(fx.redis, {}, "mget", (keys) => mgets.push(keys));
+    const store = createRedisStore({ redis: client, keyPrefix: fx.prefix });
+    const found = await Promise.all(
+      sessions.map((s) => store.sessions.findCurrent(s.tokenHash, s.organizationId, t0)),
+    );
+    expect(found.map((current) => current?.session)).toEqual(sessions);
+    // Each command: the sessions and the organization's version, once.
+    expect(mgets.map((keys) => keys.length)).toEqual([257, 45]);
+  });
+
+  it("a failed MGET fails every read of its turn as STORAGE_UNAVAILABLE, and the next turn reads again", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    let failures = 1;
+    const client = withCommand(fx.redis, {}, "mget", () => {
+      if (failures-- > 0) throw new Error("connection reset");
+    });
+    const store = createRedisStore({ redis: client, keyPrefix: fx.prefix });
+    const reads = await Promise.allSettled(
+      [1, 2].map(() => store.sessions.findCurrent(session.tokenHash, "org_acme", t0)),
+    );
+    for (const read of reads) {
+      expect(read.status).toBe("rejected");
+      const reason = (read as PromiseRejectedResult).reason;
+      expect(isGatehouseError(reason, "STORAGE_UNAVAILABLE")).toBe(true);
+      expect(String(reason.message)).toContain("sessions.findCurrent");
+    }
+    expect((await store.sessions.findCurrent(session.tokenHash, "org_acme", t0))?.session).toEqual(session);
+  });
+
+  it("a read sees every write the process sent before it, even one not yet answered", async () => {
+    const session = sessionRecord();
+    await fx.store.sessions.create(session);
+    const before = await fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0);
+    const bumping = fx.store.sessions.bumpVersion("org_acme");
+    const deleting = fx.store.sessions.delete(session.tokenHash);
+    const other = sessionRecord({ userId: "usr_dave" });
+    const creating = fx.store.sessions.create(other);
+    const [gone, created] = await Promise.all([
+      fx.store.sessions.findCurrent(session.tokenHash, "org_acme", t0),
+      fx.store.sessions.findCurrent(other.tokenHash, "org_acme", t0),
+    ]);
+    await Promise.all([bumping, deleting, creating]);
+    expect(gone).toBeNull();
+    expect(created?.session).toEqual(other);
+    expect(created?.version).not.toBe(before?.version);
+  });
+
   it("listByUser returns the user's live sessions, newest first", async () => {
     const userId = "usr_list";
     const oldest = sessionRecord({
@@ -253,3 +340,27 @@ describe.skipIf(!available)("sessions on Redis", () => {
     expect(await fx.redis.exists(`${fx.prefix}session:{${session.tokenHash}}`)).toBe(0);
   });
 });
+
+/**
+ * The test client with `overrides` on top, whose `name` command reports its arguments to `spy` first (a spy
+ * that throws fails the command, as a dropped connection would).
+ */
+function withCommand(
+  redis: RedisLike,
+  overrides: Partial<RedisLike>,
+  name: keyof RedisLike,
+  spy: (args: string[]) => void,
+): RedisLike {
+  return new Proxy(redis, {
+    get(target, property, receiver) {
+      if (property in overrides) return overrides[property as keyof RedisLike];
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      if (property !== name) return value.bind(target);
+      return async (...args: string[]) => {
+        spy(args);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
