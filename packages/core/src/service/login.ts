@@ -44,11 +44,12 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
   const address = normalizeEmail(email);
   const lockout = ctx.policy.lockout;
   const gate = attemptGate(ctx, loginAttemptKey(address), lockout);
-  // Independent round trips run side by side (the reservation, and the user with their organization, one
-  // query where the store joins them); the password is still checked only after the reservation.
-  const [reserved, found] = await Promise.allSettled([
-    gate.reserve(),
+  // Independent round trips run side by side (the user with their organization, one query where the store
+  // joins them, and the reservation); the password is still checked only after the reservation. The read is
+  // sent first: it is the longer of the two, and the hash starts with its answer.
+  const [found, reserved] = await Promise.allSettled([
     findUserWithOrganization(ctx, address),
+    gate.reserve(),
   ]);
   if (reserved.status === "rejected") throw reserved.reason;
   const reservation = reserved.value;
