@@ -107,8 +107,8 @@ bareApp.get("/data", (_req, res) => {
   res.json({ ok: true, user: "usr_bench" });
 });
 
-// (a′) The bare route plus the one thing a check against shared session state cannot skip: one Redis `GET`
-// per request (the cookie names the key). The floor of every design that revokes at once on every instance.
+// (a′) The bare route plus one Redis `GET` per request (the cookie names the key): a check against shared
+// session state (revocation at once on every instance) that sends one command per request.
 const floorId = randomBytes(16).toString("hex");
 await redis.set(`${sessionPrefix}floor:${floorId}`, JSON.stringify({ userId: "usr_bench" }), "PX", IDLE_MS);
 const floorApp = express();
