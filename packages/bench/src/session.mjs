@@ -416,7 +416,9 @@ function renderSection(results) {
     "packages/adapter-redis/bench/scale.mjs in a child process (a key prefix of its own, deleted after): the " +
       "bytes of one session record carrying its principal (`MEMORY USAGE`), Redis memory per 100,000 sessions " +
       "(`INFO memory` before and after seeding), and `validateSession` through the Redis store with the seeded " +
-      "sessions live (median of many calls).",
+      "sessions live. The two sizes live side by side in two logical databases (each walks a key table of its " +
+      "own size) and are timed in alternating blocks of sequential calls, so a slower moment of the machine " +
+      "falls on both; the ratio is the median of the paired blocks' ratios.",
     "",
     redisScale,
     "",
