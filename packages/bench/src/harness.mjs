@@ -85,8 +85,10 @@ export function markdownTable(header, rows) {
  * Times sequential calls of several async contenders, interleaved call by call: in each of `rounds` rounds,
  * `calls` times over, every contender makes one call, starting one contender later each time, so load from
  * elsewhere on the machine lands on every contender alike. Only one call is in flight at any moment. Each
- * `call()` MUST check its own answer and throw on a wrong one. Returns, per contender id, every call's
- * milliseconds and the median of each round.
+ * `call()` MUST check its own answer and throw on a wrong one. A contender's `settle()`, where it has one,
+ * runs after each of its calls, untimed: the work a call hands off until after its answer (Gatehouse's audit
+ * drain) ends before the next call, so it never lands in another contender's time. Returns, per contender
+ * id, every call's milliseconds and the median of each round.
  */
 export async function timeSequentialCalls(contenders, { rounds, calls }) {
   const samples = new Map(contenders.map((c) => [c.id, []]));
@@ -99,6 +101,7 @@ export async function timeSequentialCalls(contenders, { rounds, calls }) {
         const start = performance.now();
         await contender.call();
         thisRound.get(contender.id).push(performance.now() - start);
+        await contender.settle?.();
       }
     }
     for (const [id, values] of thisRound) {

@@ -112,6 +112,8 @@ async function timeParallel(contenders, { parallelRounds, parallelMs }) {
           ms: parallelMs,
         });
         rates.get(contender.id).get(parallelism).push(rate);
+        // What the round handed off is part of its load while it runs; what is left must not weigh on the next.
+        await contender.settle?.();
       }
     }
   }
@@ -302,7 +304,9 @@ function renderSection(results) {
     `### Sequential: median latency per call`,
     "",
     `${settings.rounds} rounds of ${settings.calls} calls per contender, interleaved call by call (one call in ` +
-      "flight at a time); median over every call, range of the rounds' medians. The floor row (with " +
+      "flight at a time); median over every call, range of the rounds' medians. After each Gatehouse login " +
+      "its service is flushed, untimed: the audit outbox's drain, which a login leaves until after its " +
+      "answer, never runs during another contender's call. The floor row (with " +
       "Postgres and Redis) is the bare verify between two round trips that do nothing else, as a login makes " +
       "them: the stored hash must be read before the verify and the outcome written after it, each time " +
       "waking servers that idled through the hash, so no login on these servers is faster; the rows after " +

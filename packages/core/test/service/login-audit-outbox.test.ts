@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StorageUnavailableError } from "../../src/errors.js";
 import type { BackgroundTask } from "../../src/service/background.js";
 import { createMemoryStore } from "../../src/store/memory-store.js";
@@ -54,6 +54,31 @@ describe("a sign-in's audit entry through the outbox", () => {
     expect(outbox.entries.size).toBe(0);
     const logged = signIns(await auditOf(store, org.organization.id));
     expect(logged.filter((entry) => entry.id === pending[0]?.id)).toEqual(pending);
+  });
+
+  it("one drain appends the entries of every sign-in that answered while it gathered, with one insert", async () => {
+    const { h, org, store, outbox } = await withOutbox();
+    const inserts: number[] = [];
+    const appendIfAbsent = store.audit.appendIfAbsent;
+    (store.audit as { appendIfAbsent: Store["audit"]["appendIfAbsent"] }).appendIfAbsent = (entries) => {
+      inserts.push(entries.length);
+      return appendIfAbsent(entries);
+    };
+    // The gathering's timer held still: the drain the first sign-in started waits until the flush ends it.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        await h.gatehouse.login({ email: org.adminEmail, password: org.password });
+      }
+      expect(outbox.entries.size).toBe(3);
+      expect(inserts, "nothing appended while gathering").toEqual([]);
+      await h.gatehouse.flush();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(inserts).toEqual([3]);
+    expect(outbox.entries.size).toBe(0);
+    expect(signIns(await auditOf(store, org.organization.id)).length).toBeGreaterThanOrEqual(3);
   });
 
   it("entries a crashed process left in the outbox are drained by another gatehouse, each once, ids and times kept", async () => {

@@ -79,6 +79,8 @@ export function describeSendingFlows(store: () => Store): void {
       const reported: BackgroundTask[] = [];
       const h = setupFlows({ ...base, audit }, { onBackgroundError: (_error, task) => reported.push(task) });
       const { admin } = await h.enterpriseOrg();
+      // The setup's own entries are stored first (an outbox's drain gathers for a moment before it appends).
+      await h.gatehouse.flush();
       failAudit = true;
       expect(await codeOf(h.gatehouse.login({ email: admin.email, password: "not it at all" }))).toBe(
         "INVALID_CREDENTIALS",
