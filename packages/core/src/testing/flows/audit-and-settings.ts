@@ -9,6 +9,7 @@ const SECOND = 1000;
 
 /** The audit entries of the organization with this action, oldest first. */
 async function entries(h: FlowHarness, organizationId: string, action: string) {
+  await h.gatehouse.flush();
   const page = await h.gatehouse.listAuditLog(staff, { organizationId, limit: 100 });
   return page.items.filter((entry) => entry.action === action).reverse();
 }
@@ -160,6 +161,8 @@ export function describeAuditAndSettingsFlows(store: () => Store): void {
       const h = setupFlows(store());
       const { organization, admin } = await h.enterpriseOrg();
       const viewer = await h.onboard(organization.id, admin.actor, "vic", ["platform.viewer"]);
+      // The onboarding's sign-in entries are in the durable log first (an outbox's drain gathers a moment).
+      await h.gatehouse.flush();
       const before = await h.gatehouse.listAuditLog(staff, { organizationId: organization.id, limit: 100 });
       for (const change of [{ mfa: "off" }, { mfa: "required" }, {}] as const) {
         expect(
