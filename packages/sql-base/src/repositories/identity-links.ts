@@ -44,18 +44,29 @@ export function createIdentityLinkRepository({ db, dialect }: SqlContext): Ident
 
     async relink(issuer, subject, expectedUserId, link) {
       // One conditional UPDATE: of concurrent callers expecting the same user, the first to lock the row wins.
-      const result = await db
-        .updateTable("identity_links")
-        .set({
-          user_id: link.userId,
-          organization_id: link.organizationId,
-          created_at: instant(link.createdAt),
-        })
-        .where("issuer", "=", issuer)
-        .where("subject", "=", subject)
-        .where("user_id", "=", expectedUserId)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      const update = () =>
+        db
+          .updateTable("identity_links")
+          .set({
+            user_id: link.userId,
+            organization_id: link.organizationId,
+            created_at: instant(link.createdAt),
+          })
+          .where("issuer", "=", issuer)
+          .where("subject", "=", subject)
+          .where("user_id", "=", expectedUserId)
+          .executeTakeFirst();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await update()).numUpdatedRows === 1n;
+        } catch (error) {
+          // InnoDB may break a pile-up of these UPDATEs (they lock the changed columns' index entries too) by
+          // rolling one back as a deadlock victim (seen with 50 concurrent callers on MariaDB). On its own the
+          // statement is simply sent again: it then finds the row taken and answers false. Inside a
+          // transaction the whole transaction was rolled back, so the error stands.
+          if (db.isTransaction || attempt >= DEADLOCK_RETRIES || !isDeadlockVictim(error)) throw error;
+        }
+      }
     },
 
     async listByUser(userId) {
@@ -73,4 +84,13 @@ function toLink(row: Selectable<IdentityLinksTable>, dialect: SqlDialect): Ident
     organizationId: row.organization_id,
     createdAt: dialect.fromInstant(row.created_at),
   };
+}
+
+/** How many times a statement the database rolled back as a deadlock victim is sent in all. */
+const DEADLOCK_RETRIES = 5;
+
+/** A statement the database rolled back to break a deadlock: SQLSTATE 40001 (mysql2, pg) or 40P01 (pg). */
+function isDeadlockVictim(error: unknown): boolean {
+  const { sqlState, code } = (error ?? {}) as { sqlState?: unknown; code?: unknown };
+  return sqlState === "40001" || code === "40001" || code === "40P01";
 }
