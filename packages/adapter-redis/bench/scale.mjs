@@ -27,6 +27,7 @@ import {
   organizationTag,
   sessionKey,
 } from "@gatehousejs/core";
+import { makeUser } from "@gatehousejs/core/testing";
 import { Redis } from "ioredis";
 import { createRedisStore } from "../dist/index.js";
 
@@ -60,27 +61,18 @@ async function openSide(size, db) {
   const system = { kind: "system", name: "bench" };
   const organization = await gatehouse.createOrganization(system, { name: "Scale", preset: "enterprise" });
   const now = new Date();
-  const user = {
-    passwordHash: null,
-    temporaryPasswordHash: null,
-    temporaryPasswordExpiresAt: null,
-    passwordChangeRequired: false,
-    totp: null,
-    pendingTotpSealed: null,
-    mfaPhone: "+441632960962",
-    recoveryCodeSealed: null,
-    backupCodeHashes: [],
-    updatedAt: now,
+  // The principal of an administrator with names, a phone and two roles: the size of a typical session.
+  const user = makeUser(organization.id, {
     id: "usr_scale_bench",
-    organizationId: organization.id,
     email: "ada.lovelace@scale.bench.example",
     givenName: "Ada",
     familyName: "Lovelace",
     phone: "+441632960961",
-    status: "active",
+    mfaPhone: "+441632960962",
     roles: ["platform.administrator", "callback.administrator"],
     createdAt: now,
-  };
+    updatedAt: now,
+  });
   await durable.users.createMany([user]);
   const tag = organizationTag(organization.id);
   const token = `${tag}.${randomBytes(32).toString("base64url")}`;
