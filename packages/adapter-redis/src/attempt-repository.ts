@@ -1,4 +1,9 @@
-import { type AttemptRepository, emptyAttemptState, StorageUnavailableError } from "@gatehousejs/core";
+import {
+  type AttemptRepository,
+  type AttemptSwapResult,
+  emptyAttemptState,
+  StorageUnavailableError,
+} from "@gatehousejs/core";
 import { decodeAttempts, encodeAttemptText } from "./codec.js";
 import type { Commands } from "./commands.js";
 import type { KeyLayout } from "./keys.js";
@@ -47,18 +52,7 @@ export function createAttemptRepository(commands: Commands, keys: KeyLayout): At
           minimumAttemptRetentionMs,
         ],
       );
-      if (!Array.isArray(reply)) throw unexpectedReply(reply);
-      const [swapped, value] = reply as unknown[];
-      if (swapped === 1) {
-        const version = Number(String(value));
-        if (!Number.isSafeInteger(version) || version < 0) throw unexpectedReply(reply);
-        return { swapped: true, version };
-      }
-      if (swapped !== 0) throw unexpectedReply(reply);
-      if (value === undefined || value === null) {
-        return { swapped: false, current: { state: emptyAttemptState(), version: 0 } };
-      }
-      return { swapped: false, current: decodeAttempts(String(value)) };
+      return swapResultOf("attempts.compareAndSwap", reply);
     },
 
     async delete(key) {
@@ -67,9 +61,25 @@ export function createAttemptRepository(commands: Commands, keys: KeyLayout): At
   };
 }
 
-function unexpectedReply(reply: unknown): StorageUnavailableError {
+/** The result of a compare-and-swap script's reply (`compareAndSwapScript`, `signInCommitScript`). */
+export function swapResultOf(operation: string, reply: unknown): AttemptSwapResult {
+  if (!Array.isArray(reply)) throw unexpectedReply(operation, reply);
+  const [swapped, value] = reply as unknown[];
+  if (swapped === 1) {
+    const version = Number(String(value));
+    if (!Number.isSafeInteger(version) || version < 0) throw unexpectedReply(operation, reply);
+    return { swapped: true, version };
+  }
+  if (swapped !== 0) throw unexpectedReply(operation, reply);
+  if (value === undefined || value === null) {
+    return { swapped: false, current: { state: emptyAttemptState(), version: 0 } };
+  }
+  return { swapped: false, current: decodeAttempts(String(value)) };
+}
+
+function unexpectedReply(operation: string, reply: unknown): StorageUnavailableError {
   return new StorageUnavailableError(
-    `attempts.compareAndSwap: Redis answered ${JSON.stringify(reply)}, not the script's reply.`,
+    `${operation}: Redis answered ${JSON.stringify(reply)}, not the script's reply.`,
     null,
   );
 }

@@ -5,6 +5,7 @@ import { createCommands } from "./commands.js";
 import { createKeyLayout } from "./keys.js";
 import type { RedisLike } from "./redis-like.js";
 import { createSessionRepository } from "./session-repository.js";
+import { createSignInCommit } from "./sign-in-commit.js";
 import { createTokenRepository } from "./token-repository.js";
 
 /** Options of {@link createRedisStore}. */
@@ -40,12 +41,14 @@ export function createRedisStore(options: RedisStoreOptions): ExpiringRepositori
   throwIfInvalid(options, keyPrefix, commandTimeoutMs);
   const commands = createCommands(redis, commandTimeoutMs);
   const keys = createKeyLayout(keyPrefix);
-  return {
+  const repositories = {
     sessions: createSessionRepository(commands, keys),
     attempts: createAttemptRepository(commands, keys),
     tokens: createTokenRepository(commands, keys),
     auditOutbox: createAuditOutbox(commands, keys.auditOutbox()),
   };
+  if (!commands.singleServer) return repositories;
+  return { ...repositories, signInCommit: createSignInCommit(commands, keys, repositories) };
 }
 
 function throwIfInvalid(options: RedisStoreOptions, keyPrefix: unknown, commandTimeoutMs: unknown): void {

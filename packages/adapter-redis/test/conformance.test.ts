@@ -10,7 +10,7 @@ if (await requireRedis()) {
   const keyPrefix = testKeyPrefix();
   describeStoreConformance({
     name: "redis",
-    repositories: ["sessions", "attempts", "tokens", "auditOutbox"],
+    repositories: ["sessions", "attempts", "tokens", "auditOutbox", "signInCommit"],
     create: () => createRedisStore({ redis, keyPrefix }),
     // The document keeps its version; only the state inside is replaced, as a damaged write would leave it.
     corruptAttempt: async (key, raw) => {

@@ -23,6 +23,7 @@ function fakeRedis(behaviour: () => Promise<never>): RedisLike {
     zrem: behaviour,
     eval: behaviour,
     evalsha: behaviour,
+    isCluster: false,
   };
 }
 
@@ -42,6 +43,14 @@ const everyCall = (store: ReturnType<typeof createRedisStore>): Array<[string, (
   ["tokens.consume", () => store.tokens.consume("h", "password-reset", t0)],
   ["tokens.find", () => store.tokens.find("h", "password-reset", t0)],
   ["tokens.deleteByUser", () => store.tokens.deleteByUser("u", "password-reset")],
+  [
+    "signInCommit",
+    () => {
+      const commit = store.signInCommit?.prepare(sessionRecord(), []);
+      if (!commit) throw new Error("a single-server store has a signInCommit");
+      return commit({ key: "k", expectedVersion: 0, next: null, expiresAt: t0 });
+    },
+  ],
 ];
 
 describe("createRedisStore options", () => {
@@ -62,6 +71,15 @@ describe("createRedisStore options", () => {
       })();
       expect(isGatehouseError(error, "CONFIGURATION")).toBe(true);
     }
+  });
+
+  it("offers the one-step sign-in commit on a single server only (its keys are of several cluster slots)", () => {
+    const store = createRedisStore({ redis });
+    expect(store.signInCommit).toBeDefined();
+    expect(store.signInCommit?.sessions).toBe(store.sessions);
+    expect(createRedisStore({ redis: { ...redis, isCluster: true } }).signInCommit).toBeUndefined();
+    // A client that does not say (a wrapper without `isCluster`) is taken for a cluster.
+    expect(createRedisStore({ redis: { ...redis, isCluster: undefined } }).signInCommit).toBeUndefined();
   });
 
   it("refuses something that is not a Redis client", () => {

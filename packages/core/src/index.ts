@@ -268,6 +268,7 @@ export {
 } from "./store/identity-provider.js";
 export type {
   AttemptRepository,
+  AttemptSwap,
   AttemptSwapResult,
   AuditActor,
   AuditOutboxRepository,
@@ -283,12 +284,14 @@ export type {
   OrganizationRepository,
   OrganizationSettings,
   Page,
+  PreparedSignInCommit,
   PresetName,
   ProvisioningMode,
   RoleRecord,
   RoleRepository,
   SessionRecord,
   SessionRepository,
+  SignInCommit,
   SsoConnectionRecord,
   SsoConnectionRepository,
   Store,

@@ -1,7 +1,11 @@
 import { defineLuaScript, integerString, serverNowMs } from "./lua-script.js";
 
 /** The body of {@link indexAddScript} on the index `key`, the member `member` and its `ttl` (Lua expressions). */
-const indexAdd = (key: string, member: string, ttl: string): string => `local expires = now + tonumber(${ttl})
+export const indexAdd = (
+  key: string,
+  member: string,
+  ttl: string,
+): string => `local expires = now + tonumber(${ttl})
 redis.call('ZREMRANGEBYSCORE', ${key}, '-inf', '(' .. ${integerString("now")})
 local current = redis.call('ZSCORE', ${key}, ${member})
 if (not current) or tonumber(current) < expires then

@@ -8,7 +8,12 @@ import {
   recordSuccessfulLogin,
   releaseAttempt,
 } from "../policy/lockout.js";
-import type { AttemptRepository, VersionedAttemptState } from "../store/store.js";
+import type {
+  AttemptRepository,
+  AttemptSwap,
+  AttemptSwapResult,
+  VersionedAttemptState,
+} from "../store/store.js";
 import type { ServiceContext } from "./context.js";
 
 const MAX_CAS_ROUNDS = 200;
@@ -30,7 +35,15 @@ export async function updateAttemptState<T>(
 export interface SwappedAttempt<T> {
   readonly result: T;
   readonly stored: VersionedAttemptState;
+  /** Whether the swap that stored was the carrier's, so the writes it carries were made with it. */
+  readonly carried: boolean;
 }
+
+/**
+ * A `compareAndSwap` that carries other writes with it, all or none (a store's `SignInCommit`): made for
+ * the first swap only; a swap lost to another writer carried nothing, and the rounds after it swap alone.
+ */
+export type CarryingSwap = (swap: AttemptSwap) => Promise<AttemptSwapResult>;
 
 /**
  * {@link updateAttemptState} starting from a guess of the stored state instead of a `get`: the state the
@@ -46,21 +59,35 @@ export async function swapAttemptState<T>(
   expiresAt: (next: AttemptState) => Date,
   decide: (state: AttemptState) => { next: AttemptState; result: T },
   guess: VersionedAttemptState | null,
+  carrier?: CarryingSwap,
 ): Promise<SwappedAttempt<T>> {
   let current = guess ?? (await repo.get(key));
   let confirmed = guess === null;
+  let carrying = carrier;
   for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
     const { next, result } = decide(current.state);
     if (next === current.state) {
-      if (confirmed) return { result, stored: current };
+      if (confirmed) return { result, stored: current, carried: false };
       current = await repo.get(key);
       confirmed = true;
       continue;
     }
     const empty = isEmptyAttemptState(next);
-    const swap = await repo.compareAndSwap(key, current.version, empty ? null : next, expiresAt(next));
-    if (swap.swapped)
-      return { result, stored: { state: empty ? emptyAttemptState() : next, version: swap.version } };
+    const attempt: AttemptSwap = {
+      key,
+      expectedVersion: current.version,
+      next: empty ? null : next,
+      expiresAt: expiresAt(next),
+    };
+    const carried = carrying !== undefined;
+    const swap = carrying
+      ? await carrying(attempt)
+      : await repo.compareAndSwap(key, attempt.expectedVersion, attempt.next, attempt.expiresAt);
+    carrying = undefined;
+    if (swap.swapped) {
+      const stored = { state: empty ? emptyAttemptState() : next, version: swap.version };
+      return { result, stored, carried };
+    }
     current = swap.current;
     confirmed = true;
   }
@@ -95,6 +122,11 @@ export interface AttemptGate {
   succeed(): Promise<void>;
   /** Settles the reservation with no outcome (the password was right; the second factor is still to come). */
   release(): Promise<void>;
+  /**
+   * Settles as `succeed()` or `release()`, the first swap through `carrier` (see {@link CarryingSwap});
+   * resolves whether the writes it carries were made.
+   */
+  settleCarrying(outcome: "succeed" | "release", carrier: CarryingSwap): Promise<boolean>;
 }
 
 const LOGIN_PREFIX = "login:";
@@ -121,13 +153,28 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
   };
   // What this gate last stored: a settle guesses it is still there (one round trip unless someone wrote since).
   let held: VersionedAttemptState = NOTHING_STORED;
-  const swap = async <T>(decide: (state: AttemptState) => { next: AttemptState; result: T }): Promise<T> => {
-    const { result, stored } = await swapAttemptState(repo, key, expiresAt, decide, held);
-    held = stored;
-    return result;
+  const swapCarrying = async <T>(
+    decide: (state: AttemptState) => { next: AttemptState; result: T },
+    carrier?: CarryingSwap,
+  ): Promise<SwappedAttempt<T>> => {
+    const swapped = await swapAttemptState(repo, key, expiresAt, decide, held, carrier);
+    held = swapped.stored;
+    return swapped;
   };
-  const settle = (fn: (state: AttemptState, now: Date) => AttemptState) =>
-    swap((state) => ({ next: fn(state, ctx.clock.now()), result: undefined }));
+  const swap = async <T>(decide: (state: AttemptState) => { next: AttemptState; result: T }): Promise<T> =>
+    (await swapCarrying(decide)).result;
+  const settlement = {
+    succeed: (state: AttemptState, now: Date) => recordSuccessfulLogin(state, policy, now),
+    release: (state: AttemptState, now: Date) => releaseAttempt(state, now),
+  };
+  const settleCarrying = async (outcome: "succeed" | "release", carrier?: CarryingSwap) => {
+    const fn = settlement[outcome];
+    const swapped = await swapCarrying(
+      (state) => ({ next: fn(state, ctx.clock.now()), result: undefined }),
+      carrier,
+    );
+    return swapped.carried;
+  };
 
   return {
     reserve: () =>
@@ -144,8 +191,9 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
         const { next, lockedUntil } = recordFailedAttempt(state, policy, ctx.clock.now());
         return { next, result: { result: lockedUntil, lock: newLock(state, next, "max-failures") } };
       }).then(audited),
-    succeed: () => settle((state, now) => recordSuccessfulLogin(state, policy, now)),
-    release: () => settle((state, now) => releaseAttempt(state, now)),
+    succeed: async () => void (await settleCarrying("succeed")),
+    release: async () => void (await settleCarrying("release")),
+    settleCarrying,
   };
 }
 

@@ -131,6 +131,8 @@ export interface ServiceContext {
    * removed after the answer. Without an outbox, appended to `ctx.store.audit` at once.
    */
   auditSoon(records: readonly AuditRecord[]): Promise<void>;
+  /** {@link auditSoon}'s second half, for entries a store call pushed to the outbox itself (a `SignInCommit`). */
+  auditPushed(): Promise<void>;
   /** Resolves once every deferred task has finished. */
   flush(): Promise<void>;
 }
@@ -260,6 +262,7 @@ export function createContext(options: GatehouseOptions): ServiceContext {
       await outbox.push(records);
       await drainLater();
     },
+    auditPushed: () => drainLater(),
     async flush() {
       // Also drains what any process left in the outbox (one that died before its own drain).
       if (context.store.auditOutbox) {

@@ -7,7 +7,14 @@ import { effectiveMfaRequirement } from "../policy/organization-settings.js";
 import type { SessionStage } from "../policy/session.js";
 import { passwordMfaRequirement } from "../policy/sso.js";
 import type { AuditActor, AuditRecord, OrganizationRecord, UserRecord } from "../store/records.js";
-import { attemptGate, invalidCredentials, lockedError, loginAttemptKey } from "./attempts.js";
+import type { PreparedSignInCommit, SignInCommit, Store } from "../store/store.js";
+import {
+  type AttemptGate,
+  attemptGate,
+  invalidCredentials,
+  lockedError,
+  loginAttemptKey,
+} from "./attempts.js";
 import type { AuditEntryInput, ServiceContext } from "./context.js";
 import { factorCounter, secondFactorLocked } from "./factors/counter.js";
 import { enrolledFactors, type SecondFactorMethod, secondFactorOf } from "./factors/index.js";
@@ -16,6 +23,7 @@ import { auditLoginLater } from "./login-audit.js";
 import { type LoginResult, toLoginResult } from "./login-result.js";
 import { parseInput, schemas } from "./schemas.js";
 import {
+  type IssuedSession,
   issueSession,
   type LoadedSession,
   type PreparedSession,
@@ -89,15 +97,50 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
     throw lockedUntil ? lockedError(lockedUntil, lockout, "max-failures") : invalidCredentials();
   }
 
-  const { policy, stage } = success;
-  const [, session] = await Promise.all([
-    // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
-    stage === "mfa" ? gate.release() : gate.succeed(),
-    storeSession(ctx, success.session),
-    // Durable before the answer, but in the fast store's outbox where there is one (beside the session).
-    ctx.auditSoon(success.audit),
-  ]);
-  return toLoginResult(session, user, policy);
+  const session = await commitSignIn(ctx, gate, success);
+  return toLoginResult(session, user, success.policy);
+}
+
+/**
+ * The writes a right password leads to: the attempt settled, the session stored, its audit entry durable
+ * before the answer (in the fast store's outbox where there is one). One atomic store call where the store
+ * offers a {@link SignInCommit} and nobody wrote the attempt state since the reservation; else three calls
+ * side by side.
+ */
+async function commitSignIn(
+  ctx: ServiceContext,
+  gate: AttemptGate,
+  success: PreparedSignIn,
+): Promise<IssuedSession> {
+  // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
+  const outcome = success.stage === "mfa" ? "release" : "succeed";
+  const { commit } = success;
+  if (commit === null) {
+    const [, issued] = await Promise.all([
+      outcome === "release" ? gate.release() : gate.succeed(),
+      storeSession(ctx, success.session),
+      ctx.auditSoon(success.audit),
+    ]);
+    return issued;
+  }
+  if (await gate.settleCarrying(outcome, commit)) {
+    await ctx.auditPushed();
+    return success.session.issued;
+  }
+  // Another attempt wrote the state in between: the settlement went alone, on the state it found.
+  const [issued] = await Promise.all([storeSession(ctx, success.session), ctx.auditSoon(success.audit)]);
+  return issued;
+}
+
+/** The store's sign-in commit, only where it writes to the store's own attempts, sessions and outbox. */
+function signInCommitOf(store: Store): SignInCommit | null {
+  const commit = store.signInCommit;
+  if (commit === undefined || store.auditOutbox === undefined) return null;
+  const own =
+    commit.attempts === store.attempts &&
+    commit.sessions === store.sessions &&
+    commit.auditOutbox === store.auditOutbox;
+  return own ? commit : null;
 }
 
 /**
@@ -110,6 +153,8 @@ interface PreparedSignIn {
   readonly stage: SessionStage;
   readonly session: PreparedSession;
   readonly audit: readonly AuditRecord[];
+  /** The store's one-step commit of the writes, prepared; `null` where the store has none. */
+  readonly commit: PreparedSignInCommit | null;
 }
 
 function prepareSignIn(
@@ -131,7 +176,8 @@ function prepareSignIn(
   // With a second factor still to come the sign-in has not succeeded yet: only the password is recorded.
   const action = stage === "mfa" ? "login.password-verified" : "login.succeeded";
   const audit = ctx.stampAudit([loginEntry(user, action, { stage })]);
-  return { organization, policy, stage, session, audit };
+  const commit = signInCommitOf(ctx.store)?.prepare(session.record, audit) ?? null;
+  return { organization, policy, stage, session, audit, commit };
 }
 
 /**

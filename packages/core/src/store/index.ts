@@ -17,6 +17,7 @@ export type {
 } from "./records.js";
 export type {
   AttemptRepository,
+  AttemptSwap,
   AttemptSwapResult,
   AuditOutboxRepository,
   AuditQuery,
@@ -26,8 +27,10 @@ export type {
   ExpiringRepositories,
   IdentityLinkRepository,
   OrganizationRepository,
+  PreparedSignInCommit,
   RoleRepository,
   SessionRepository,
+  SignInCommit,
   SsoConnectionRepository,
   Store,
   TokenRepository,

@@ -345,6 +345,40 @@ export interface AuditOutboxRepository {
   remove(ids: readonly string[]): Promise<void>;
 }
 
+/** The attempt settlement a {@link SignInCommit} carries: the arguments of `attempts.compareAndSwap`. */
+export interface AttemptSwap {
+  readonly key: string;
+  readonly expectedVersion: number;
+  /** The state to store, or `null` to remove it (as `compareAndSwap`). */
+  readonly next: AttemptState | null;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Optional: the writes that end a sign-in in ONE atomic step and one round trip, offered by an adapter that
+ * holds `attempts`, `sessions` and `auditOutbox` on one server (adapter-redis on a standalone server). Without
+ * it the service makes the same writes as three calls side by side. It names the repositories it writes to:
+ * the service uses it only while the store's own are these very objects, so a store composed with another
+ * adapter's sessions (or attempts, or outbox) never has its writes sent elsewhere.
+ */
+export interface SignInCommit {
+  readonly attempts: AttemptRepository;
+  readonly sessions: SessionRepository;
+  readonly auditOutbox: AuditOutboxRepository;
+  /**
+   * Prepares the writes a right password leads to before it is known (the service calls it while the hash
+   * runs, so the encoding is done by the time the answer is): the session to create and the audit entries to
+   * push. The commit it returns makes `attempts.compareAndSwap` of its `attempt` and, only if that swapped,
+   * `sessions.create(session)` and `auditOutbox.push(audit)`: all of them or none, with no other write in
+   * between. It resolves what `compareAndSwap` would; when the version differs nothing at all is written. It
+   * MUST throw CONFLICT (`path: ["tokenHash"]`) with nothing written when the session's hash exists.
+   */
+  prepare(session: SessionRecord, audit: readonly AuditRecord[]): PreparedSignInCommit;
+}
+
+/** The commit {@link SignInCommit.prepare} returns: called once, with the attempt's settlement. */
+export type PreparedSignInCommit = (attempt: AttemptSwap) => Promise<AttemptSwapResult>;
+
 /** The repositories a transaction binds: the durable ones. */
 export interface DurableRepositories {
   readonly organizations: OrganizationRepository;
@@ -362,6 +396,8 @@ export interface ExpiringRepositories {
   readonly tokens: TokenRepository;
   /** Optional: see {@link AuditOutboxRepository}; without it the audit of a sign-in is appended before it answers. */
   readonly auditOutbox?: AuditOutboxRepository;
+  /** Optional: see {@link SignInCommit}; without it a sign-in's last writes are three calls side by side. */
+  readonly signInCommit?: SignInCommit;
 }
 
 /**

@@ -13,6 +13,7 @@ import { describeLockIsolation } from "./suites/lock-isolation.js";
 import { describeOrganizations } from "./suites/organizations.js";
 import { describeRoles } from "./suites/roles.js";
 import { describeSessions } from "./suites/sessions.js";
+import { describeSignInCommit } from "./suites/sign-in-commit.js";
 import { describeSso } from "./suites/sso.js";
 import { describeTokens } from "./suites/tokens.js";
 import { describeTransaction } from "./suites/transaction.js";
@@ -45,8 +46,8 @@ export interface StoreConformanceOptions {
   create: () => Partial<Store> | Promise<Partial<Store>>;
   /**
    * Which repositories the store provides; `transaction` is tested when every durable one is listed, and the
-   * optional `auditOutbox` only when listed.
-   * @default every repository but the optional `auditOutbox`
+   * optional `auditOutbox` and `signInCommit` only when listed.
+   * @default every repository but the optional `auditOutbox` and `signInCommit`
    */
   repositories?: ReadonlyArray<RepositoryName>;
   /**
@@ -72,7 +73,7 @@ export interface StoreConformanceOptions {
  * @example
  * describeStoreConformance({
  *   name: "redis",
- *   repositories: ["sessions", "attempts", "tokens", "auditOutbox"],
+ *   repositories: ["sessions", "attempts", "tokens", "auditOutbox", "signInCommit"],
  *   create: () => createRedisStore({ redis, keyPrefix: `gh-test-${process.pid}:` }),
  *   teardown: async () => void (await redis.quit()),
  * });
@@ -114,6 +115,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     if (provides("roles")) describeRoles(ctx);
     if (provides("audit")) describeAudit(ctx);
     if (provides("auditOutbox")) describeAuditOutbox(ctx);
+    if (provides("signInCommit")) describeSignInCommit(ctx);
     if (withTransaction) describeTransaction(ctx);
     if (provides("sessions")) describeSessions(ctx);
     if (provides("sessions")) describeAuthorizationVersions(ctx);

@@ -16,7 +16,9 @@ export type RepositoryName =
   | "ssoConnections"
   | "identityLinks"
   /** Optional in the contract: list it where the store offers one (adapter-redis does). */
-  | "auditOutbox";
+  | "auditOutbox"
+  /** Optional in the contract: list it where the store offers one (adapter-redis on one server does). */
+  | "signInCommit";
 
 /** What every part of the conformance suite shares. */
 export interface SuiteContext {
