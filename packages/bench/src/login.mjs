@@ -196,6 +196,34 @@ function evaluateTargets({ latency, throughput }) {
   return { latency: latencyTargets, bounds, scaling: scalingTargets };
 }
 
+/**
+ * The profiled logins' steps (median ms) beside the floor's, which makes the same steps with nothing else in
+ * them: where the time beyond the bare verify goes, before the hash and after it.
+ */
+function timelineParts({ timeline: t }) {
+  if (!t) return [];
+  const floor = t.floor;
+  const ms = (value) => (value === undefined ? "" : value.toFixed(3));
+  const rows = [
+    ["before the hash: the first store call sent", ms(t.firstCall), floor ? "0.000" : ""],
+    ["before the hash: its calls answered (the user; the reservation)", ms(t.lastBeforeAnswered), ""],
+    ["the hash starts", ms(t.hashStarts), ms(floor?.hashStarts)],
+    ["the hash ends", ms(t.hashEnds), ""],
+    ["after the hash: its writes answered, from the hash's end", ms(t.writesAnswered), ms(floor?.answered)],
+    ["after the hash: the answer, from the hash's end", ms(t.answered), ms(floor?.answered)],
+    ["the whole login", ms(t.total), ms(floor?.total)],
+  ];
+  return [
+    `Each profiled login's steps, median ms from its start${floor ? ", beside the floor's own steps (its round trips and the same hash), timed after each login; each follows an untimed verify, so the servers have been idle for a hash's time, as in the timed rounds" : ""}:`,
+    "",
+    markdownTable(
+      ["step", "this login, ms", ...(floor ? ["the floor, ms"] : [])],
+      floor ? rows : rows.map((r) => r.slice(0, 2)),
+    ),
+    "",
+  ];
+}
+
 function renderSection(results) {
   const { settings, latency, throughput, profiles, http, targets, unavailable } = results;
   const bare = latency.find((c) => c.id === "bare-verify");
@@ -260,10 +288,12 @@ function renderSection(results) {
           `the same right after an argon2id verify, as a login makes it (the process and the servers idle for ` +
           `the hash's time): ${p.roundTrips.map((r) => `${r.name} ${formatMillis(r.afterHashMs)}`).join(", ")}. ` +
           "A login makes two such steps, one before the hash (the reservation and the user, side by side) and " +
-          "one after it (the settlement, the session and the audit entry, side by side); set twice that " +
-          "wake-up beside what the login adds to the bare verify above."
+          "one after it (the settlement, the session and the audit entry: one `signInCommit` where the store " +
+          "has one, else three calls side by side); set twice that wake-up beside what the login adds to the " +
+          "bare verify above."
         : ""),
     "",
+    ...timelineParts(p),
     markdownTable(
       ["repository call", "calls per login", "ms per login", "ms per login, back to back without the hash"],
       p.repositories.map((r) => [

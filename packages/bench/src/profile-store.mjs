@@ -4,12 +4,12 @@ import { performance } from "node:perf_hooks";
 
 /**
  * Wraps every repository method of `store` to add up its calls and milliseconds under `repository.method`
- * (a sign-in commit's under `signInCommit`).
+ * (a sign-in commit's under `signInCommit`); `onCall(name, start, end)` hears of each call as it ends.
  * `transaction` is timed as a whole, and the repositories it hands to its function are timed under
  * `tx.repository.method` (their time is also part of the transaction's). The wrapped store is a `Store` like
  * the original, on the same data.
  */
-export function profileStore(store) {
+export function profileStore(store, { onCall } = {}) {
   const totals = new Map();
   const timed =
     (name, fn) =>
@@ -18,10 +18,12 @@ export function profileStore(store) {
       try {
         return await fn(...args);
       } finally {
+        const end = performance.now();
         const entry = totals.get(name) ?? { calls: 0, ms: 0 };
         entry.calls++;
-        entry.ms += performance.now() - start;
+        entry.ms += end - start;
         totals.set(name, entry);
+        onCall?.(name, start, end);
       }
     };
   const wrapRepositories = (repositories, prefix) => {

@@ -145,19 +145,41 @@ function responsePathMs(repositories) {
 }
 
 async function profileLogins({ store, secret, email, calls, pings }) {
-  const profiled = profileStore(store);
-  const hasher = timedHasher();
+  let events = [];
+  const profiled = profileStore(store, { onCall: (name, start, end) => events.push({ name, start, end }) });
+  const hasher = timedHasher((start, end) => events.push({ name: "verify", start, end }));
   const { gatehouse } = createBenchGatehouse({ store: profiled.store, hasher, secret });
   const login = async () => {
     const result = await gatehouse.login({ email, password: BENCH_PASSWORD });
     if (result.stage !== "authenticated") throw new Error(`a profiled login ended at stage ${result.stage}`);
   };
   await login(); // warms this service's code paths
+  await gatehouse.flush();
   profiled.reset();
   hasher.timing.ms = 0;
-  const start = performance.now();
-  for (let i = 0; i < calls; i++) await login();
-  const loginMs = (performance.now() - start) / calls;
+  const idle = createArgon2Hasher();
+  const hashed = await idle.hash(BENCH_PASSWORD);
+  const steps = [];
+  let loginTotal = 0;
+  for (let i = 0; i < calls; i++) {
+    // Each login, and the floor's steps, come right after a verify: the servers idle for a hash's time, as
+    // in the timed rounds (where every call follows another contender's hash).
+    await idle.verify(hashed, BENCH_PASSWORD);
+    events = [];
+    const start = performance.now();
+    await login();
+    const end = performance.now();
+    loginTotal += end - start;
+    steps.push(stepsOf(events, start, end));
+    // The drain the login handed off runs now, untimed, as in the timed rounds; then the floor's own steps.
+    await gatehouse.flush();
+    if (pings.length > 0) {
+      await idle.verify(hashed, BENCH_PASSWORD);
+      steps[i].floor = await floorSteps(pings, idle, hashed);
+    }
+  }
+  const loginMs = loginTotal / calls;
+  const timeline = summarizeSteps(steps);
   const repositories = profiled.report().map((entry) => ({
     name: entry.name,
     callsPerLogin: entry.calls / calls,
@@ -168,8 +190,6 @@ async function profileLogins({ store, secret, email, calls, pings }) {
   // Also each round trip right after an argon2id verify, as a login makes them: the process and the servers
   // have been idle for the hash's time, and waking them up (the scheduler, caches) costs more than the trip.
   const roundTrips = [];
-  const idle = createArgon2Hasher();
-  const hashed = await idle.hash(BENCH_PASSWORD);
   for (const { name, ping } of pings) {
     const samples = [];
     const afterHash = [];
@@ -185,7 +205,71 @@ async function profileLogins({ store, secret, email, calls, pings }) {
     roundTrips.push({ name, ms: summarize(samples).median, afterHashMs: summarize(afterHash).median });
   }
   const withoutHash = await timeLoginsWithoutHash({ store, secret, email, calls: calls * 5 });
-  return { calls, loginMs, hashMs: hasher.timing.ms / calls, storeMs, repositories, roundTrips, withoutHash };
+  return {
+    calls,
+    loginMs,
+    hashMs: hasher.timing.ms / calls,
+    storeMs,
+    repositories,
+    roundTrips,
+    withoutHash,
+    timeline,
+  };
+}
+
+/**
+ * One profiled login's steps, in ms from its start: the first store call sent, both calls before the hash
+ * answered (the hash starts), the hash's end, the answer of the last response-path call made after it, and
+ * the login's own answer.
+ */
+function stepsOf(events, start, end) {
+  const verify = events.find((e) => e.name === "verify");
+  if (!verify) throw new Error("a profiled login made no verification");
+  const calls = events.filter((e) => e.name !== "verify" && !AFTER_THE_ANSWER.has(e.name));
+  const before = calls.filter((e) => e.start < verify.start);
+  const after = calls.filter((e) => e.start >= verify.end);
+  return {
+    firstCall: Math.min(...calls.map((e) => e.start)) - start,
+    hashStarts: verify.start - start,
+    lastBeforeAnswered: Math.max(...before.map((e) => e.end)) - start,
+    hashEnds: verify.end - start,
+    writesAnswered: after.length > 0 ? Math.max(...after.map((e) => e.end)) - verify.end : 0,
+    answered: end - verify.end,
+    total: end - start,
+  };
+}
+
+/** The floor contender's steps, in the same terms: both pings answered, the verify, one ping after it. */
+async function floorSteps(pings, hasher, hashed) {
+  const start = performance.now();
+  await Promise.all(pings.map(({ ping }) => ping()));
+  const hashStarts = performance.now() - start;
+  await hasher.verify(hashed, BENCH_PASSWORD);
+  const afterStart = performance.now();
+  await pings.at(-1).ping();
+  const end = performance.now();
+  return { hashStarts, answered: end - afterStart, total: end - start };
+}
+
+/** The median of each step over the profiled logins (and of the floor's, where it ran). */
+function summarizeSteps(steps) {
+  const median = (pick) => summarize(steps.map(pick)).median;
+  const keys = [
+    "firstCall",
+    "lastBeforeAnswered",
+    "hashStarts",
+    "hashEnds",
+    "writesAnswered",
+    "answered",
+    "total",
+  ];
+  const timeline = Object.fromEntries(keys.map((key) => [key, median((s) => s[key])]));
+  if (steps[0]?.floor) {
+    timeline.floor = Object.fromEntries(
+      ["hashStarts", "answered", "total"].map((key) => [key, median((s) => s.floor[key])]),
+    );
+  }
+  return timeline;
 }
 
 /**
@@ -207,8 +291,8 @@ async function timeLoginsWithoutHash({ store, secret, email, calls }) {
   return { calls, loginMs, storeMs, repositories };
 }
 
-/** A hasher with the default cost that adds up the time of its verifications. */
-function timedHasher() {
+/** A hasher with the default cost that adds up the time of its verifications and tells `onVerify` of each. */
+function timedHasher(onVerify) {
   const inner = createArgon2Hasher();
   const timing = { calls: 0, ms: 0 };
   const time = async (work) => {
@@ -216,8 +300,10 @@ function timedHasher() {
     try {
       return await work();
     } finally {
+      const end = performance.now();
       timing.calls++;
-      timing.ms += performance.now() - start;
+      timing.ms += end - start;
+      onVerify?.(start, end);
     }
   };
   return {
