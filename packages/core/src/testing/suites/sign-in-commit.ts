@@ -50,8 +50,7 @@ async function written(store: Store, session: SessionRecord, audit: readonly Aud
 /** A swap at the stored version stores the settlement, creates the session and pushes the entries. */
 export async function checkCommitWritesAll(ctx: SuiteContext): Promise<void> {
   const { store, key, version, session, audit } = await signInOf(ctx);
-  const next = withFailures(0);
-  const settled = { ...next, lastFailureAt: new Date(Date.UTC(2025, 0, 6)) };
+  const settled = { ...withFailures(0), lastFailureAt: new Date(Date.UTC(2025, 0, 6)) };
   const result = await commitOf(store).prepare(
     session,
     audit,
@@ -90,7 +89,6 @@ export async function checkCommitRemovesTheState(ctx: SuiteContext): Promise<voi
 /** Another version stored: nothing at all is written, and the stored state is answered. */
 export async function checkCommitAtAnotherVersionWritesNothing(ctx: SuiteContext): Promise<void> {
   const { store, key, version, session, audit } = await signInOf(ctx);
-  const current = { state: reserved(), version };
   const result = await commitOf(store).prepare(
     session,
     audit,
@@ -102,7 +100,7 @@ export async function checkCommitAtAnotherVersionWritesNothing(ctx: SuiteContext
   });
   expect(result.swapped).toBe(false);
   if (!result.swapped) expect(result.current.version).toBe(version);
-  expect((await store.attempts.get(key)).version).toBe(current.version);
+  expect((await store.attempts.get(key)).version).toBe(version);
   expect(await written(store, session, audit)).toEqual({ session: null, listed: [], pending: [] });
 }
 
