@@ -123,10 +123,10 @@ export interface AttemptGate {
   /** Settles the reservation with no outcome (the password was right; the second factor is still to come). */
   release(): Promise<void>;
   /**
-   * Settles as `succeed()` or `release()`, the first swap through `carrier` (see {@link CarryingSwap});
-   * resolves whether the writes it carries were made.
+   * Settles as `succeed()` or `release()`, the first swap through `carrier` where one is given (see
+   * {@link CarryingSwap}); resolves whether the writes it carries were made.
    */
-  settleCarrying(outcome: "succeed" | "release", carrier: CarryingSwap): Promise<boolean>;
+  settle(outcome: "succeed" | "release", carrier?: CarryingSwap): Promise<boolean>;
 }
 
 const LOGIN_PREFIX = "login:";
@@ -167,7 +167,7 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
     succeed: (state: AttemptState, now: Date) => recordSuccessfulLogin(state, policy, now),
     release: (state: AttemptState, now: Date) => releaseAttempt(state, now),
   };
-  const settleCarrying = async (outcome: "succeed" | "release", carrier?: CarryingSwap) => {
+  const settle = async (outcome: "succeed" | "release", carrier?: CarryingSwap) => {
     const fn = settlement[outcome];
     const swapped = await swapCarrying(
       (state) => ({ next: fn(state, ctx.clock.now()), result: undefined }),
@@ -191,9 +191,9 @@ export function attemptGate(ctx: ServiceContext, key: string, policy: LockoutPol
         const { next, lockedUntil } = recordFailedAttempt(state, policy, ctx.clock.now());
         return { next, result: { result: lockedUntil, lock: newLock(state, next, "max-failures") } };
       }).then(audited),
-    succeed: async () => void (await settleCarrying("succeed")),
-    release: async () => void (await settleCarrying("release")),
-    settleCarrying,
+    succeed: async () => void (await settle("succeed")),
+    release: async () => void (await settle("release")),
+    settle,
   };
 }
 

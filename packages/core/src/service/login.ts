@@ -114,28 +114,25 @@ async function commitSignIn(
 ): Promise<IssuedSession> {
   // With a second factor still to come the sign-in has not succeeded yet: the counter stays as it is.
   const outcome = success.stage === "mfa" ? "release" : "succeed";
+  const writeAlone = () => Promise.all([storeSession(ctx, success.session), ctx.auditSoon(success.audit)]);
   const { commit } = success;
   if (commit === null) {
-    const [, issued] = await Promise.all([
-      outcome === "release" ? gate.release() : gate.succeed(),
-      storeSession(ctx, success.session),
-      ctx.auditSoon(success.audit),
-    ]);
+    const [, [issued]] = await Promise.all([gate.settle(outcome), writeAlone()]);
     return issued;
   }
-  if (await gate.settleCarrying(outcome, commit)) {
+  if (await gate.settle(outcome, commit)) {
     await ctx.auditPushed();
     return success.session.issued;
   }
   // Another attempt wrote the state in between: the settlement went alone, on the state it found.
-  const [issued] = await Promise.all([storeSession(ctx, success.session), ctx.auditSoon(success.audit)]);
+  const [issued] = await writeAlone();
   return issued;
 }
 
 /** The store's sign-in commit, only where it writes to the store's own attempts, sessions and outbox. */
 function signInCommitOf(store: Store): SignInCommit | null {
   const commit = store.signInCommit;
-  if (commit === undefined || store.auditOutbox === undefined) return null;
+  if (commit === undefined) return null;
   const own =
     commit.attempts === store.attempts &&
     commit.sessions === store.sessions &&

@@ -1,29 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { type Actor, createMemoryStore, type Store } from "../../src/index.js";
+import { type Actor, createMemoryStore } from "../../src/index.js";
 import { setup } from "./harness.js";
+import { recordingStore } from "./recording-store.js";
 
 /** A memory store that records every repository call, to prove a refused actor reaches none. */
-function countingStore(): { store: Store; calls: string[] } {
-  const calls: string[] = [];
-  const inner = createMemoryStore();
-  const store = new Proxy(inner, {
-    get(target, repo, receiver) {
-      const value = Reflect.get(target, repo, receiver);
-      if (typeof value !== "object" || value === null) return value;
-      return new Proxy(value, {
-        get(r, method, rr) {
-          const fn = Reflect.get(r, method, rr);
-          if (typeof fn !== "function") return fn;
-          return (...args: unknown[]) => {
-            calls.push(`${String(repo)}.${String(method)}`);
-            return fn.apply(r, args);
-          };
-        },
-      });
-    },
-  });
-  return { store, calls };
-}
+const countingStore = () => recordingStore(createMemoryStore());
 
 async function refusal(promise: Promise<unknown>) {
   try {

@@ -31,7 +31,10 @@ async function signInOf(ctx: SuiteContext) {
       details: { stage: "authenticated" },
     }),
   ];
-  return { store, key, version: reservation.version, session, audit };
+  // The commit of this sign-in's session and entries, settling the attempt at `expectedVersion` to `next`.
+  const commit = (expectedVersion: number, next: AttemptState | null) =>
+    commitOf(store).prepare(session, audit)({ key, expectedVersion, next, expiresAt: farExpiry() });
+  return { store, key, version: reservation.version, session, audit, commit };
 }
 
 /** What the commit wrote, as the repositories read it back. */
@@ -49,17 +52,9 @@ async function written(store: Store, session: SessionRecord, audit: readonly Aud
 
 /** A swap at the stored version stores the settlement, creates the session and pushes the entries. */
 export async function checkCommitWritesAll(ctx: SuiteContext): Promise<void> {
-  const { store, key, version, session, audit } = await signInOf(ctx);
+  const { store, key, version, session, audit, commit } = await signInOf(ctx);
   const settled = { ...withFailures(0), lastFailureAt: new Date(Date.UTC(2025, 0, 6)) };
-  const result = await commitOf(store).prepare(
-    session,
-    audit,
-  )({
-    key,
-    expectedVersion: version,
-    next: settled,
-    expiresAt: farExpiry(),
-  });
+  const result = await commit(version, settled);
   if (!result.swapped) throw new Error("a commit at the stored version did not swap");
   expect(await store.attempts.get(key)).toEqual({ state: settled, version: result.version });
   expect(await written(store, session, audit)).toEqual({
@@ -71,16 +66,8 @@ export async function checkCommitWritesAll(ctx: SuiteContext): Promise<void> {
 
 /** A removal (`next: null`) commits as `compareAndSwap` removes: the state reads empty at version 0. */
 export async function checkCommitRemovesTheState(ctx: SuiteContext): Promise<void> {
-  const { store, key, version, session, audit } = await signInOf(ctx);
-  const result = await commitOf(store).prepare(
-    session,
-    audit,
-  )({
-    key,
-    expectedVersion: version,
-    next: null,
-    expiresAt: farExpiry(),
-  });
+  const { store, key, version, session, audit, commit } = await signInOf(ctx);
+  const result = await commit(version, null);
   expect(result).toEqual({ swapped: true, version: 0 });
   expect(await store.attempts.get(key)).toEqual({ state: emptyAttemptState(), version: 0 });
   expect((await written(store, session, audit)).session).toEqual(session);
@@ -88,16 +75,8 @@ export async function checkCommitRemovesTheState(ctx: SuiteContext): Promise<voi
 
 /** Another version stored: nothing at all is written, and the stored state is answered. */
 export async function checkCommitAtAnotherVersionWritesNothing(ctx: SuiteContext): Promise<void> {
-  const { store, key, version, session, audit } = await signInOf(ctx);
-  const result = await commitOf(store).prepare(
-    session,
-    audit,
-  )({
-    key,
-    expectedVersion: version + 1000,
-    next: null,
-    expiresAt: farExpiry(),
-  });
+  const { store, key, version, session, audit, commit } = await signInOf(ctx);
+  const result = await commit(version + 1000, null);
   expect(result.swapped).toBe(false);
   if (!result.swapped) expect(result.current.version).toBe(version);
   expect((await store.attempts.get(key)).version).toBe(version);
@@ -106,13 +85,10 @@ export async function checkCommitAtAnotherVersionWritesNothing(ctx: SuiteContext
 
 /** A session hash already stored: CONFLICT on `tokenHash`, and neither the settlement nor the entries land. */
 export async function checkCommitOnATakenHashWritesNothing(ctx: SuiteContext): Promise<void> {
-  const { store, key, version, session, audit } = await signInOf(ctx);
+  const { store, key, version, session, audit, commit } = await signInOf(ctx);
   const earlier = { ...session, stage: "mfa" as const };
   await store.sessions.create(earlier);
-  const commit = commitOf(store).prepare(session, audit);
-  const issues = await expectConflict(
-    commit({ key, expectedVersion: version, next: null, expiresAt: farExpiry() }),
-  );
+  const issues = await expectConflict(commit(version, null));
   expect(issues.map((issue) => issue.path)).toEqual([["tokenHash"]]);
   expect((await store.attempts.get(key)).version).toBe(version);
   const after = await written(store, session, audit);
